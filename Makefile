@@ -42,7 +42,8 @@ run: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 ifneq ($(SANITIZE),1)
-	./scripts/test-web.sh
+	TB_BIN=$(BUILD)/tongban ./scripts/test-calendar.sh
+	TB_BIN=$(BUILD)/tongban ./scripts/test-web.sh
 endif
 
 bench: build

@@ -1,0 +1,54 @@
+/*
+ * app.h - the running platform: configuration, database, reference data and
+ * the HTTP server, and the one route table that ties features to URLs.
+ *
+ * One struct tb_app lives for the whole `tongban serve`; handlers reach it
+ * through req->app. It holds only what is loaded once at start-up; state
+ * lives in the database (DESIGN: several servers may share one database).
+ */
+#ifndef TB_APP_H
+#define TB_APP_H
+
+#include "lib/config.h"
+#include "lib/http.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct tb_db;
+struct calendar;
+
+struct tb_app {
+    struct tb_config cfg;
+    struct tb_db *db;
+    struct calendar *calendar;
+    struct tb_server *server;
+    int64_t started_ms;
+};
+
+/* The route table: every URL of the platform, its handler, permission and
+ * summary. docs/openapi.json documents each row (a unit test checks). */
+extern const struct tb_route tb_routes[];
+extern const size_t tb_routes_count;
+
+/* Commands (src/app/commands.c); each returns a process exit status. */
+int tb_cmd_init(int argc, char **argv);
+int tb_cmd_serve(int argc, char **argv);
+int tb_cmd_calendar(int argc, char **argv);
+
+/* Opens the database of cfg and applies pending migrations (embedded in
+ * the binary). On success *out is owned by the caller (tb_db_close). */
+int tb_app_open_db(const struct tb_config *cfg, struct tb_db **out);
+
+/* Loads the embedded working-day calendar. */
+int tb_app_load_calendar(struct calendar **out);
+
+/* Handlers of the platform's own routes (src/app/health.c). */
+int tb_api_healthz(struct tb_req *req);
+int tb_api_readyz(struct tb_req *req);
+int tb_api_metrics(struct tb_req *req);
+int tb_api_version(struct tb_req *req);
+
+#define TB_VERSION "0.1.0"
+
+#endif

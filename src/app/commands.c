@@ -1,0 +1,425 @@
+/*
+ * commands.c - `tongban init`, `tongban serve` and `tongban calendar`.
+ *
+ * Settings come from defaults, then an INI file (--config or
+ * TONGBAN_CONFIG), then TONGBAN_* variables, then flags. `serve` refuses to
+ * start when a cryptographic known-answer test fails (密评: a broken SM3 or
+ * SM2 must never sign or hash anything), or when the data directory was not
+ * initialised.
+ */
+#include "app/app.h"
+#include "calendar/calendar.h"
+#include "lib/crypto.h"
+#include "lib/db.h"
+#include "lib/embed.h"
+#include "lib/err.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CALENDAR_FILE "data/calendar/cn.csv"
+#define DB_FILE       "tongban.db"
+
+/* ---- settings ------------------------------------------------------------ */
+
+enum { OPT_DATA = 1000, OPT_LISTEN, OPT_WEB, OPT_CONFIG, OPT_SET, OPT_DEMO, OPT_HELP,
+       OPT_FROM, OPT_TO };
+
+static const struct option common_opts[] = {
+    {"data", required_argument, NULL, OPT_DATA},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"web", required_argument, NULL, OPT_WEB},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"set", required_argument, NULL, OPT_SET},
+    {"demo", no_argument, NULL, OPT_DEMO},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {NULL, 0, NULL, 0},
+};
+
+struct cli {
+    struct tb_config cfg;
+    bool demo;
+    bool help;
+    const char *from, *to;
+};
+
+/* Applies flags in two passes: --config first (so flags override the file),
+ * then the environment, then every other flag. Returns 0 or 2 (usage). */
+#define ALLOW(o) (1u << ((o) - OPT_DATA))
+
+static int parse_cli(int argc, char **argv, unsigned allowed, struct cli *cli)
+{
+    char err[512];
+    const char *config = getenv("TONGBAN_CONFIG");
+    tb_config_defaults(&cli->cfg);
+    cli->demo = cli->help = false;
+    cli->from = cli->to = NULL;
+
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", common_opts, NULL)) != -1) {
+        if (c == OPT_CONFIG)
+            config = optarg;
+        else if (c == '?' ) {
+            fprintf(stderr, "tongban %s: unknown option %s\n", argv[0], argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (config && tb_config_load_file(&cli->cfg, config, err, sizeof(err)) < 0) {
+        fprintf(stderr, "tongban: %s\n", err);
+        return 2;
+    }
+    if (tb_config_load_env(&cli->cfg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "tongban: %s\n", err);
+        return 2;
+    }
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", common_opts, NULL)) != -1) {
+        const char *key = NULL;
+        const char *name = NULL;
+        for (const struct option *o = common_opts; o->name; o++)
+            if (o->val == c)
+                name = o->name;
+        allowed |= ALLOW(OPT_CONFIG) | ALLOW(OPT_SET) | ALLOW(OPT_HELP);
+        if (c >= OPT_DATA && name && !(allowed & ALLOW(c))) {
+            fprintf(stderr, "tongban %s: --%s does not apply here\n", argv[0], name);
+            return 2;
+        }
+        switch (c) {
+        case OPT_DATA: key = "data"; break;
+        case OPT_LISTEN: key = "listen"; break;
+        case OPT_WEB: key = "web_root"; break;
+        case OPT_DEMO: cli->demo = true; break;
+        case OPT_FROM: cli->from = optarg; break;
+        case OPT_TO: cli->to = optarg; break;
+        case 'h':
+        case OPT_HELP: cli->help = true; break;
+        case OPT_SET: {
+            char *eq = strchr(optarg, '=');
+            if (!eq) {
+                fprintf(stderr, "tongban: --set wants KEY=VALUE\n");
+                return 2;
+            }
+            *eq = '\0';
+            int rc = tb_config_set(&cli->cfg, optarg, eq + 1, "--set", err, sizeof(err));
+            *eq = '=';
+            if (rc < 0) {
+                fprintf(stderr, "tongban: %s\n", err);
+                return 2;
+            }
+            break;
+        }
+        default: break;
+        }
+        if (key && tb_config_set(&cli->cfg, key, optarg, "flag", err, sizeof(err)) < 0) {
+            fprintf(stderr, "tongban: %s\n", err);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "tongban %s: unexpected argument \"%s\"\n", argv[0], argv[optind]);
+        return 2;
+    }
+    if (tb_log_set_level_name(cli->cfg.log_level) < 0) {
+        fprintf(stderr, "tongban: log_level must be debug, info, warn or error\n");
+        return 2;
+    }
+    return 0;
+}
+
+static void print_settings_help(void)
+{
+    struct tb_config d;
+    char text[4096];
+    tb_config_defaults(&d);
+    tb_config_describe(&d, text, sizeof(text));
+    printf("\nSettings (INI file via --config or TONGBAN_CONFIG, then TONGBAN_<KEY>\n"
+           "environment variables, then --set KEY=VALUE; later wins):\n%s",
+           text);
+}
+
+/* ---- database ------------------------------------------------------------ */
+
+static void db_log(void *ctx, enum tb_db_log_level level, const char *msg)
+{
+    (void)ctx;
+    tb_log(level == TB_DB_LOG_ERROR  ? TB_LOG_ERROR
+           : level == TB_DB_LOG_WARN ? TB_LOG_WARN
+                                     : TB_LOG_INFO,
+           "db: %s", msg);
+}
+
+int tb_app_open_db(const struct tb_config *cfg, struct tb_db **out)
+{
+    char url[TB_CONFIG_PATH_MAX + 32];
+    if (cfg->database[0])
+        snprintf(url, sizeof(url), "%s", cfg->database);
+    else
+        snprintf(url, sizeof(url), "sqlite:%s/%s", cfg->data, DB_FILE);
+    struct tb_db_options opt = {0};
+    opt.busy_timeout_ms = (int)cfg->db_busy_timeout_ms;
+    opt.log = db_log;
+    struct tb_db *db = NULL;
+    int rc = tb_db_open(url, &opt, &db);
+    if (rc < 0) {
+        tb_log_error("cannot open the database (%s)", tb_err_code(rc));
+        return rc;
+    }
+    /* The migrations compiled into this binary, in the order of the table
+     * (cmake sorts the glob); tb_db_migrate_from_list sorts by version anyway. */
+    struct tb_db_migration list[256];
+    size_t n = 0;
+    for (const struct tb_embedded *e = tb_embedded_files; e->name; e++) {
+        static const char prefix[] = "migrations/";
+        if (strncmp(e->name, prefix, sizeof(prefix) - 1) != 0)
+            continue;
+        const char *base = e->name + sizeof(prefix) - 1;
+        if (n == sizeof(list) / sizeof(list[0])) {
+            rc = TB_ERR_INTERNAL;
+            goto fail;
+        }
+        list[n].version = strtoll(base, NULL, 10);
+        list[n].name = base;
+        list[n].sql = e->data;
+        n++;
+    }
+    struct tb_db_migrate_report rep;
+    rc = tb_db_migrate_from_list(db, list, n, &rep);
+    if (rc < 0) {
+        tb_log_error("migration %s failed: %s", rep.failed_name, rep.message);
+        goto fail;
+    }
+    if (rep.applied)
+        tb_log_info("applied %d migration(s)", rep.applied);
+    *out = db;
+    return TB_OK;
+fail:
+    tb_db_close(db);
+    return rc;
+}
+
+int tb_app_load_calendar(struct calendar **out)
+{
+    const struct tb_embedded *e = tb_embedded_find(CALENDAR_FILE);
+    char err[256];
+    if (!e)
+        return TB_ERR_INTERNAL;
+    int rc = calendar_parse(e->data, e->len, out, err, sizeof(err));
+    if (rc < 0)
+        tb_log_error("calendar data: %s", err);
+    return rc;
+}
+
+struct setting_write {
+    const char *key;
+    const char *value;
+};
+
+static int write_setting(struct tb_db_conn *c, void *ctx)
+{
+    struct setting_write *w = ctx;
+    struct tb_db_stmt *s;
+    int rc = tb_db_prepare(c,
+                           "INSERT INTO settings(key, value, updated_at) VALUES (?1, ?2, ?3) "
+                           "ON CONFLICT(key) DO UPDATE SET value = ?2, updated_at = ?3",
+                           &s);
+    if (rc < 0)
+        return rc;
+    tb_db_bind_text(s, 1, w->key, -1);
+    tb_db_bind_text(s, 2, w->value, -1);
+    tb_db_bind_int64(s, 3, tb_time_now_ms());
+    rc = tb_db_step(s);
+    tb_db_stmt_done(s);
+    return rc < 0 ? rc : TB_OK;
+}
+
+/* ---- init ---------------------------------------------------------------- */
+
+static const char init_usage[] =
+    "usage: tongban init --data DIR [--demo] [--config FILE] [--set KEY=VALUE]\n"
+    "\n"
+    "Creates the data directory (mode 0700) and its database, applies every\n"
+    "migration, and with --demo marks the installation as a demonstration\n"
+    "(demo data of later features is loaded only then). Running it again on an\n"
+    "existing directory applies pending migrations and changes nothing else.\n";
+
+int tb_cmd_init(int argc, char **argv)
+{
+    struct cli cli;
+    int st = parse_cli(argc, argv, ALLOW(OPT_DATA) | ALLOW(OPT_DEMO), &cli);
+    if (st)
+        return st;
+    if (cli.help) {
+        fputs(init_usage, stdout);
+        print_settings_help();
+        return 0;
+    }
+    if (mkdir(cli.cfg.data, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "tongban init: cannot create %s: %s\n", cli.cfg.data, strerror(errno));
+        return 1;
+    }
+    struct tb_db *db;
+    if (tb_app_open_db(&cli.cfg, &db) < 0) {
+        fprintf(stderr, "tongban init: the database could not be prepared (see log above)\n");
+        return 1;
+    }
+    int rc = TB_OK;
+    if (cli.demo) {
+        struct setting_write w = {"demo", "1"};
+        rc = tb_db_write(db, write_setting, &w);
+    }
+    tb_db_close(db);
+    if (rc < 0) {
+        fprintf(stderr, "tongban init: cannot record settings (%s)\n", tb_err_code(rc));
+        return 1;
+    }
+    printf("tongban: data directory %s is ready%s\n", cli.cfg.data, cli.demo ? " (demo)" : "");
+    return 0;
+}
+
+/* ---- serve --------------------------------------------------------------- */
+
+static const char serve_usage[] =
+    "usage: tongban serve --data DIR --listen HOST:PORT [--web DIR] [--config FILE]\n"
+    "                     [--set KEY=VALUE]\n"
+    "\n"
+    "Serves the platform over HTTP until SIGINT or SIGTERM. Applies pending\n"
+    "migrations at start. Prints one line \"tongban: listening on URL\" on\n"
+    "standard output when ready (with port 0, the URL has the port chosen).\n";
+
+int tb_cmd_serve(int argc, char **argv)
+{
+    struct cli cli;
+    int st = parse_cli(argc, argv, ALLOW(OPT_DATA) | ALLOW(OPT_LISTEN) | ALLOW(OPT_WEB), &cli);
+    if (st)
+        return st;
+    if (cli.help) {
+        fputs(serve_usage, stdout);
+        print_settings_help();
+        return 0;
+    }
+    static struct tb_app app; /* lives until exit; handlers point into it */
+    app.cfg = cli.cfg;
+    app.started_ms = tb_time_now_ms();
+    int exit_code = 1;
+
+    const char *failed = NULL;
+    if (tb_crypto_init() < 0 || tb_crypto_selftest(&failed) < 0) {
+        tb_log_error("cryptographic self-test failed (%s): refusing to serve",
+                     failed ? failed : "init");
+        return 1;
+    }
+    struct stat st_data;
+    if (!app.cfg.database[0] && stat(app.cfg.data, &st_data) != 0) {
+        fprintf(stderr, "tongban serve: data directory %s does not exist; run "
+                        "`tongban init --data %s` first\n",
+                app.cfg.data, app.cfg.data);
+        goto done;
+    }
+    if (tb_app_open_db(&app.cfg, &app.db) < 0)
+        goto done;
+    if (tb_app_load_calendar(&app.calendar) < 0)
+        goto done;
+
+    /* Block the stop signals in every thread; main waits for them below. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct tb_http_options o = {0};
+    o.listen = app.cfg.listen;
+    o.web_root = app.cfg.web_root[0] ? app.cfg.web_root : NULL;
+    o.io_threads = app.cfg.io_threads;
+    o.workers = app.cfg.workers;
+    o.conn_timeout_s = app.cfg.conn_timeout_s;
+    o.max_conns = app.cfg.max_conns;
+    o.max_conns_per_ip = app.cfg.max_conns_per_ip;
+    o.conn_memory_bytes = (size_t)app.cfg.conn_memory_kb * 1024;
+    o.body_max = (size_t)app.cfg.body_max_kb * 1024;
+    o.json_max_depth = app.cfg.json_max_depth;
+    o.access_log = app.cfg.access_log;
+    o.routes = tb_routes;
+    o.nroutes = tb_routes_count;
+    o.gate = NULL; /* deny by default: the accounts feature installs the gate */
+    o.app = &app;
+    if (tb_http_start(&o, &app.server) < 0)
+        goto done;
+
+    char host[128];
+    snprintf(host, sizeof(host), "%s", app.cfg.listen);
+    char *colon = strrchr(host, ':');
+    if (colon)
+        *colon = '\0';
+    if (host[0] == '\0' || strcmp(host, "0.0.0.0") == 0)
+        snprintf(host, sizeof(host), "127.0.0.1");
+    printf("tongban: listening on http://%s:%u/\n", host, tb_http_port(app.server));
+    fflush(stdout);
+    tb_log_info("serving on port %u", tb_http_port(app.server));
+
+    int sig = 0;
+    sigwait(&stop, &sig);
+    tb_log_info("signal %d: stopping", sig);
+    tb_http_stop(app.server);
+    app.server = NULL;
+    exit_code = 0;
+done:
+    if (app.calendar)
+        calendar_free(app.calendar);
+    tb_db_close(app.db);
+    tb_crypto_cleanup();
+    return exit_code;
+}
+
+/* ---- calendar ------------------------------------------------------------ */
+
+static const char calendar_usage[] =
+    "usage: tongban calendar dump --from YYYY-MM-DD --to YYYY-MM-DD\n"
+    "\n"
+    "Prints one line per day of the built-in working-day calendar:\n"
+    "date, 1 for a working day or 0 for a day off, and the holiday name.\n";
+
+int tb_cmd_calendar(int argc, char **argv)
+{
+    struct cli cli;
+    if (argc < 2 || strcmp(argv[1], "dump") != 0) {
+        fputs(calendar_usage, argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+                                  ? stdout
+                                  : stderr);
+        return argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
+    }
+    int st = parse_cli(argc - 1, argv + 1, ALLOW(OPT_FROM) | ALLOW(OPT_TO), &cli);
+    if (st)
+        return st;
+    if (cli.help) {
+        fputs(calendar_usage, stdout);
+        return 0;
+    }
+    if (!cli.from || !cli.to) {
+        fputs(calendar_usage, stderr);
+        return 2;
+    }
+    struct calendar *cal;
+    if (tb_app_load_calendar(&cal) < 0)
+        return 1;
+    int rc = calendar_cli_dump(cal, cli.from, cli.to, stdout);
+    calendar_free(cal);
+    if (rc < 0) {
+        fprintf(stderr, "tongban calendar dump: bad date range (%s)\n", tb_err_code(rc));
+        return 2;
+    }
+    return 0;
+}

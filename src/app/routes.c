@@ -1,0 +1,30 @@
+/*
+ * routes.c - the one route table of tongban.
+ *
+ * Every URL the platform answers is a row here: method, path pattern,
+ * handler, the permission the authorisation gate checks ("public" needs no
+ * session), and a one-line summary that docs/openapi.json repeats (a unit
+ * test checks the two agree). Routes that never block are TB_ROUTE_INLINE.
+ */
+#include "accounts/api.h"
+#include "app/app.h"
+#include "calendar/api.h"
+
+#define INLINE TB_ROUTE_INLINE
+
+const struct tb_route tb_routes[] = {
+    {"GET", "/healthz", tb_api_healthz, "public", "Liveness: the process serves HTTP", INLINE, 0},
+    {"GET", "/readyz", tb_api_readyz, "public", "Readiness: the database answers", INLINE, 0},
+    {"GET", "/metrics", tb_api_metrics, "public", "Prometheus metrics", INLINE, 0},
+    {"GET", "/api/v1/version", tb_api_version, "public", "Platform name and version", INLINE, 0},
+    {"GET", "/api/v1/calendar/days/{date}", calendar_api_day, "public",
+     "Whether a date is a working day, and the holiday or 调休 behind it", INLINE, 0},
+    {"GET", "/api/v1/calendar/add", calendar_api_add, "public",
+     "The date N working days after a start date (counting from the next day)", INLINE, 0},
+    {"GET", "/api/v1/identifiers/check", accounts_api_ident_check_get, "public",
+     "Check a 居民身份证号 or 统一社会信用代码", INLINE, 0},
+    {"POST", "/api/v1/identifiers/check", accounts_api_ident_check_post, "public",
+     "Check an identifier sent in the body (keeps it out of URLs)", INLINE | TB_ROUTE_JSON_BODY, 0},
+};
+
+const size_t tb_routes_count = sizeof(tb_routes) / sizeof(tb_routes[0]);

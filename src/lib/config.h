@@ -1,0 +1,54 @@
+/*
+ * config.h - settings from an INI file, TONGBAN_* environment variables and
+ * command-line flags, in that order of precedence (later wins).
+ *
+ * Every setting is one row of the key table in config.c with its type,
+ * default and limits, so a new setting is one line and every source accepts
+ * it the same way: `listen` in the INI file, TONGBAN_LISTEN in the
+ * environment, --listen or --set listen=... on the command line.
+ */
+#ifndef TB_CONFIG_H
+#define TB_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define TB_CONFIG_PATH_MAX 1024
+
+struct tb_config {
+    char data[TB_CONFIG_PATH_MAX];     /* data directory (database, uploads, keys) */
+    char listen[128];                  /* HOST:PORT */
+    char web_root[TB_CONFIG_PATH_MAX]; /* static pages */
+    char database[TB_CONFIG_PATH_MAX]; /* empty: sqlite:<data>/tongban.db */
+    char log_level[16];
+    bool access_log;
+    unsigned io_threads;       /* 0 = cores */
+    unsigned workers;          /* handler threads for blocking routes */
+    unsigned conn_timeout_s;
+    unsigned max_conns;
+    unsigned max_conns_per_ip;
+    unsigned conn_memory_kb;
+    unsigned body_max_kb;      /* JSON request bodies */
+    unsigned json_max_depth;
+    unsigned db_busy_timeout_ms;
+};
+
+/* Fills c with the defaults. */
+void tb_config_defaults(struct tb_config *c);
+
+/* Applies an INI file. A missing file is TB_ERR_IO; an unknown key or bad
+ * value is TB_ERR_INVALID with a message (file, line, key) in err. */
+int tb_config_load_file(struct tb_config *c, const char *path, char *err, size_t errlen);
+
+/* Applies every TONGBAN_<KEY> variable present in the environment. */
+int tb_config_load_env(struct tb_config *c, char *err, size_t errlen);
+
+/* Sets one key from text ("listen", "127.0.0.1:9000"); source names the
+ * origin for error messages. */
+int tb_config_set(struct tb_config *c, const char *key, const char *value, const char *source,
+                  char *err, size_t errlen);
+
+/* Writes the key list with defaults and descriptions (for --help). */
+void tb_config_describe(const struct tb_config *defaults, char *out, size_t cap);
+
+#endif

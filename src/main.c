@@ -1,0 +1,54 @@
+/*
+ * main.c - the tongban command line: finds the subcommand and runs it.
+ */
+#include "app/app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "tongban " TB_VERSION " - 一网通办 integrated government-service platform\n"
+    "\n"
+    "usage: tongban COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  init       create a data directory and its database (--demo for demo data)\n"
+    "  serve      serve the platform over HTTP\n"
+    "  calendar   working-day calendar tools (dump)\n"
+    "  version    print the version\n"
+    "\n"
+    "Run `tongban COMMAND --help` for the options of a command.\n";
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("tongban %s\n", TB_VERSION);
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+} commands[] = {
+    {"init", tb_cmd_init},
+    {"serve", tb_cmd_serve},
+    {"calendar", tb_cmd_calendar},
+    {"version", cmd_version},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "--version"))
+        return cmd_version(0, NULL);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "tongban: unknown command \"%s\"\n\n%s", argv[1], usage);
+    return 2;
+}
