@@ -57,7 +57,7 @@ format:
 
 fuzz: deps
 	cmake -S . -B build-fuzz -DTB_FUZZ=ON -DTB_SANITIZE=ON -DCMAKE_C_COMPILER=clang >/dev/null
-	cmake --build build-fuzz -j $(JOBS)
+	cmake --build build-fuzz -j $(JOBS) --target $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 	./scripts/fuzz.sh build-fuzz
 
 clean:

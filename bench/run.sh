@@ -37,7 +37,7 @@ wrk_run() { # url -> prints "req/s p50 p99"
 }
 
 echo "== HTTP: tongban /healthz vs nginx static file (wrk -t2 -c$conns, ${secs}s each, $(nproc) cores)"
-"./$build/tongban" init --data "$work/data" >/dev/null
+"./$build/tongban" init --data "$work/data" >/dev/null 2>&1
 "./$build/tongban" serve --data "$work/data" --listen 127.0.0.1:0 --set access_log=false \
     >"$work/serve.out" 2>"$work/serve.err" &
 srv_pid=$!
@@ -88,4 +88,4 @@ kill "$ngx_pid"; wait "$ngx_pid" 2>/dev/null || true; ngx_pid=""
 
 echo
 echo "== Durable writes: group commit vs one commit per write"
-"./$build/bench_dbwrite" "$work"
+"./$build/bench_dbwrite" -d "$work/dbwrite"

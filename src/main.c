@@ -21,8 +21,14 @@ static const char usage[] =
 
 static int cmd_version(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        puts("usage: tongban version\n\nPrints the version of this binary.");
+        return 0;
+    }
+    if (argc > 1) {
+        fprintf(stderr, "tongban version: takes no arguments\n");
+        return 2;
+    }
     printf("tongban %s\n", TB_VERSION);
     return 0;
 }

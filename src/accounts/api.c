@@ -37,8 +37,7 @@ static int answer_check(struct tb_req *req, const char *kind, const char *number
                                "number is required");
     size_t len = strlen(number);
     if (len > IDENT_INPUT_MAX)
-        return tb_resp_problem(req, TB_ERR_INVALID, "number", "证件号码过长",
-                               "number is too long");
+        return tb_resp_problem(req, TB_ERR_INVALID, "number", "证件号码过长", "number is too long");
 
     struct ident_result r;
     if (k == IDENT_PERSON) {
@@ -61,9 +60,9 @@ static int answer_check(struct tb_req *req, const char *kind, const char *number
         json_object_set_new(o, "message", json_null());
     } else {
         json_object_set_new(o, "reason", json_string(ident_reason_code(r.reason)));
-        json_object_set_new(o, "message", json_string(req->lang == TB_LANG_EN
-                                                          ? ident_reason_en(r.reason)
-                                                          : ident_reason_zh(r.reason)));
+        json_object_set_new(o, "message",
+                            json_string(req->lang == TB_LANG_EN ? ident_reason_en(r.reason)
+                                                                : ident_reason_zh(r.reason)));
         if (r.position > 0)
             json_object_set_new(o, "position", json_integer(r.position));
     }
@@ -82,7 +81,8 @@ int accounts_api_ident_check_post(struct tb_req *req)
         return tb_resp_problem(req, TB_ERR_INVALID, NULL, "请求体必须是 JSON 对象",
                                "The request body must be a JSON object");
     if (tb_json_get_string(req->json, "kind", true, 16, &kind) < 0)
-        return tb_resp_problem(req, TB_ERR_INVALID, "kind", "证件类型 kind 必须是字符串 person 或 org",
+        return tb_resp_problem(req, TB_ERR_INVALID, "kind",
+                               "证件类型 kind 必须是字符串 person 或 org",
                                "kind must be the string person or org");
     if (tb_json_get_string(req->json, "number", true, IDENT_INPUT_MAX, &number) < 0)
         return tb_resp_problem(req, TB_ERR_INVALID, "number",

@@ -30,20 +30,24 @@
 
 /* ---- settings ------------------------------------------------------------ */
 
-enum { OPT_DATA = 1000, OPT_LISTEN, OPT_WEB, OPT_CONFIG, OPT_SET, OPT_DEMO, OPT_HELP,
-       OPT_FROM, OPT_TO };
+enum {
+    OPT_DATA = 1000,
+    OPT_LISTEN,
+    OPT_WEB,
+    OPT_CONFIG,
+    OPT_SET,
+    OPT_DEMO,
+    OPT_HELP,
+    OPT_FROM,
+    OPT_TO
+};
 
 static const struct option common_opts[] = {
-    {"data", required_argument, NULL, OPT_DATA},
-    {"listen", required_argument, NULL, OPT_LISTEN},
-    {"web", required_argument, NULL, OPT_WEB},
-    {"config", required_argument, NULL, OPT_CONFIG},
-    {"set", required_argument, NULL, OPT_SET},
-    {"demo", no_argument, NULL, OPT_DEMO},
-    {"help", no_argument, NULL, OPT_HELP},
-    {"from", required_argument, NULL, OPT_FROM},
-    {"to", required_argument, NULL, OPT_TO},
-    {NULL, 0, NULL, 0},
+    {"data", required_argument, NULL, OPT_DATA}, {"listen", required_argument, NULL, OPT_LISTEN},
+    {"web", required_argument, NULL, OPT_WEB},   {"config", required_argument, NULL, OPT_CONFIG},
+    {"set", required_argument, NULL, OPT_SET},   {"demo", no_argument, NULL, OPT_DEMO},
+    {"help", no_argument, NULL, OPT_HELP},       {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},     {NULL, 0, NULL, 0},
 };
 
 struct cli {
@@ -55,7 +59,7 @@ struct cli {
 
 /* Applies flags in two passes: --config first (so flags override the file),
  * then the environment, then every other flag. Returns 0 or 2 (usage). */
-#define ALLOW(o) (1u << ((o) - OPT_DATA))
+#define ALLOW(o) (1u << ((o)-OPT_DATA))
 
 static int parse_cli(int argc, char **argv, unsigned allowed, struct cli *cli)
 {
@@ -71,7 +75,7 @@ static int parse_cli(int argc, char **argv, unsigned allowed, struct cli *cli)
     while ((c = getopt_long(argc, argv, "h", common_opts, NULL)) != -1) {
         if (c == OPT_CONFIG)
             config = optarg;
-        else if (c == '?' ) {
+        else if (c == '?') {
             fprintf(stderr, "tongban %s: unknown option %s\n", argv[0], argv[optind - 1]);
             return 2;
         }
@@ -97,14 +101,28 @@ static int parse_cli(int argc, char **argv, unsigned allowed, struct cli *cli)
             return 2;
         }
         switch (c) {
-        case OPT_DATA: key = "data"; break;
-        case OPT_LISTEN: key = "listen"; break;
-        case OPT_WEB: key = "web_root"; break;
-        case OPT_DEMO: cli->demo = true; break;
-        case OPT_FROM: cli->from = optarg; break;
-        case OPT_TO: cli->to = optarg; break;
+        case OPT_DATA:
+            key = "data";
+            break;
+        case OPT_LISTEN:
+            key = "listen";
+            break;
+        case OPT_WEB:
+            key = "web_root";
+            break;
+        case OPT_DEMO:
+            cli->demo = true;
+            break;
+        case OPT_FROM:
+            cli->from = optarg;
+            break;
+        case OPT_TO:
+            cli->to = optarg;
+            break;
         case 'h':
-        case OPT_HELP: cli->help = true; break;
+        case OPT_HELP:
+            cli->help = true;
+            break;
         case OPT_SET: {
             char *eq = strchr(optarg, '=');
             if (!eq) {
@@ -120,7 +138,8 @@ static int parse_cli(int argc, char **argv, unsigned allowed, struct cli *cli)
             }
             break;
         }
-        default: break;
+        default:
+            break;
         }
         if (key && tb_config_set(&cli->cfg, key, optarg, "flag", err, sizeof(err)) < 0) {
             fprintf(stderr, "tongban: %s\n", err);
@@ -322,8 +341,9 @@ int tb_cmd_serve(int argc, char **argv)
     }
     struct stat st_data;
     if (!app.cfg.database[0] && stat(app.cfg.data, &st_data) != 0) {
-        fprintf(stderr, "tongban serve: data directory %s does not exist; run "
-                        "`tongban init --data %s` first\n",
+        fprintf(stderr,
+                "tongban serve: data directory %s does not exist; run "
+                "`tongban init --data %s` first\n",
                 app.cfg.data, app.cfg.data);
         goto done;
     }

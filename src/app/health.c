@@ -44,8 +44,7 @@ static int write_db_metrics(struct tb_db *db, struct tb_buf *b)
                                 (unsigned long long)s.batch_size_bucket[i]);
         else
             rc |= tb_buf_printf(b, "tongban_db_write_batch_size_bucket{le=\"%g\"} %llu\n",
-                                tb_db_batch_size_le[i],
-                                (unsigned long long)s.batch_size_bucket[i]);
+                                tb_db_batch_size_le[i], (unsigned long long)s.batch_size_bucket[i]);
     }
     rc |= tb_buf_printf(b,
                         "tongban_db_write_batch_size_sum %llu\n"

@@ -23,7 +23,8 @@
 
 static int bad_date(struct tb_req *req, const char *field)
 {
-    return tb_resp_problem(req, TB_ERR_INVALID, field, "日期格式应为 YYYY-MM-DD，且必须是真实存在的日期",
+    return tb_resp_problem(req, TB_ERR_INVALID, field,
+                           "日期格式应为 YYYY-MM-DD，且必须是真实存在的日期",
                            "The date must be a real date written YYYY-MM-DD");
 }
 
@@ -46,7 +47,8 @@ int calendar_api_day(struct tb_req *req)
     json_object_set_new(o, "name", name ? json_string(name) : json_null());
     json_object_set_new(o, "notice", notice ? json_string(notice) : json_null());
     json_object_set_new(o, "covered", json_boolean(calendar_covers(app->calendar, d)));
-    json_object_set_new(o, "provisional", json_boolean(calendar_year_provisional(app->calendar, d.y)));
+    json_object_set_new(o, "provisional",
+                        json_boolean(calendar_year_provisional(app->calendar, d.y)));
     return tb_resp_json(req, 200, o);
 }
 
@@ -57,7 +59,8 @@ int calendar_api_add(struct tb_req *req)
     const char *n_text = tb_req_query(req, "workdays");
     struct tb_date start, end;
     if (!from)
-        return tb_resp_problem(req, TB_ERR_INVALID, "from", "缺少起算日期 from", "from is required");
+        return tb_resp_problem(req, TB_ERR_INVALID, "from", "缺少起算日期 from",
+                               "from is required");
     if (tb_date_parse(from, strlen(from), &start) < 0)
         return bad_date(req, "from");
     if (!n_text)
@@ -67,7 +70,8 @@ int calendar_api_add(struct tb_req *req)
     errno = 0;
     long n = strtol(n_text, &endp, 10);
     if (errno || endp == n_text || *endp || n < 0 || n > ADD_WORKDAYS_MAX)
-        return tb_resp_problem(req, TB_ERR_INVALID, "workdays", "工作日数 workdays 应为 0 到 2500 的整数",
+        return tb_resp_problem(req, TB_ERR_INVALID, "workdays",
+                               "工作日数 workdays 应为 0 到 2500 的整数",
                                "workdays must be a whole number from 0 to 2500");
     int rc = calendar_add_workdays(app->calendar, start, (int)n, &end);
     if (rc == TB_ERR_RANGE)

@@ -38,7 +38,8 @@
 
 /* ================================================================ limits */
 
-#define CALENDAR_MAX_TEXT_BYTES   (1024 * 1024) /* a century of rows fits in ~2 MiB; ten years ~30 KiB */
+#define CALENDAR_MAX_TEXT_BYTES                                                                    \
+    (1024 * 1024) /* a century of rows fits in ~2 MiB; ten years ~30 KiB */
 #define CALENDAR_MAX_LINE_BYTES   512
 #define CALENDAR_MAX_NOTICE_BYTES 160
 #define CALENDAR_MAX_YEARS        100
@@ -99,12 +100,12 @@ struct calendar {
     int first_year, last_year;
     long first_day; /* tb_date_to_days of first_year-01-01 */
     int ndays;
-    unsigned char *kind;     /* ndays entries, enum day_kind */
-    unsigned char *holiday;  /* ndays entries, index into HOLIDAYS when kind != ordinary */
-    unsigned short *notice;  /* ndays entries, index into notices when kind != ordinary */
-    int *workdays_before;    /* ndays + 1 entries: working days among days [0, i) */
-    struct cal_year *years;  /* last_year - first_year + 1 entries */
-    const char **notices;    /* distinct source texts of day rows */
+    unsigned char *kind;    /* ndays entries, enum day_kind */
+    unsigned char *holiday; /* ndays entries, index into HOLIDAYS when kind != ordinary */
+    unsigned short *notice; /* ndays entries, index into notices when kind != ordinary */
+    int *workdays_before;   /* ndays + 1 entries: working days among days [0, i) */
+    struct cal_year *years; /* last_year - first_year + 1 entries */
+    const char **notices;   /* distinct source texts of day rows */
     size_t nnotices;
 };
 
@@ -532,8 +533,8 @@ static int for_each_record(struct parser *ps, record_fn fn)
         int count = split_fields(s, n, f, CALENDAR_FIELDS);
         if (count != CALENDAR_FIELDS)
             return fail(ps, TB_ERR_INVALID, line,
-                        "%d field%s; a record has %d separated by ',' (see the file header)",
-                        count, count == 1 ? "" : "s", CALENDAR_FIELDS);
+                        "%d field%s; a record has %d separated by ',' (see the file header)", count,
+                        count == 1 ? "" : "s", CALENDAR_FIELDS);
         int rc = fn(ps, line, f);
         if (rc < 0)
             return rc;
@@ -555,9 +556,8 @@ static int year_record(struct parser *ps, int line, struct field *f)
             break;
     }
     if (s == sizeof STATUSES / sizeof STATUSES[0])
-        return fail(ps, TB_ERR_INVALID, line,
-                    "bad status \"%.*s\" (want official or provisional)", quote_len(f[2]),
-                    f[2].p);
+        return fail(ps, TB_ERR_INVALID, line, "bad status \"%.*s\" (want official or provisional)",
+                    quote_len(f[2]), f[2].p);
     int rc = check_notice(ps, line, f[3]);
     if (rc < 0)
         return rc;
@@ -654,8 +654,8 @@ static int pass2_record(struct parser *ps, int line, struct field *f)
         return fail(ps, TB_ERR_INVALID, line, "%.*s is in year %d, which has no year row",
                     (int)f[0].n, f[0].p, d.y);
     if (ps->set_on_line[i] != 0)
-        return fail(ps, TB_ERR_INVALID, line, "%.*s already given on line %d", (int)f[0].n,
-                    f[0].p, ps->set_on_line[i]);
+        return fail(ps, TB_ERR_INVALID, line, "%.*s already given on line %d", (int)f[0].n, f[0].p,
+                    ps->set_on_line[i]);
     int notice = intern_notice(ps, line, f[3]);
     if (notice < 0)
         return notice;
@@ -667,6 +667,33 @@ static int pass2_record(struct parser *ps, int line, struct field *f)
 }
 
 /* ---------------------------------------------------------------- build */
+
+/*
+ * The line of the first year row after year y (0 when there is none): where
+ * a gap at y shows, so that the error names a line like every other one.
+ */
+static int year_line_after(const struct parser *ps, int y)
+{
+    int line = 0, next = INT_MAX;
+    for (int i = 0; i < ps->nyears; i++) {
+        if (ps->years[i].year > y && ps->years[i].year < next) {
+            next = ps->years[i].year;
+            line = ps->years[i].line;
+        }
+    }
+    return line;
+}
+
+/* The later in the file of the year rows of first and last: the one that made the span too wide. */
+static int span_line(const struct parser *ps, int first, int last)
+{
+    int line = 0;
+    for (int i = 0; i < ps->nyears; i++) {
+        if ((ps->years[i].year == first || ps->years[i].year == last) && ps->years[i].line > line)
+            line = ps->years[i].line;
+    }
+    return line;
+}
 
 /* Sizes and allocates the calendar from the years of pass 1. */
 static int build_years(struct parser *ps)
@@ -682,8 +709,8 @@ static int build_years(struct parser *ps)
     }
     int span = last - first + 1;
     if (span > CALENDAR_MAX_YEARS)
-        return fail(ps, TB_ERR_INVALID, 0, "years %d..%d span more than %d years", first, last,
-                    CALENDAR_MAX_YEARS);
+        return fail(ps, TB_ERR_INVALID, span_line(ps, first, last),
+                    "years %d..%d span more than %d years", first, last, CALENDAR_MAX_YEARS);
 
     struct calendar *cal = ps->cal;
     cal->first_year = first;
@@ -712,7 +739,7 @@ static int build_years(struct parser *ps)
     }
     for (int y = first; y <= last; y++) {
         if (!cal->years[y - first].declared)
-            return fail(ps, TB_ERR_INVALID, 0,
+            return fail(ps, TB_ERR_INVALID, year_line_after(ps, y),
                         "year %d has no year row, but %d..%d are covered: years must be "
                         "contiguous",
                         y, first, last);
@@ -730,8 +757,7 @@ static void build_prefix_sums(struct calendar *cal)
     }
 }
 
-int calendar_parse(const char *text, size_t len, struct calendar **out, char *errbuf,
-                   size_t errlen)
+int calendar_parse(const char *text, size_t len, struct calendar **out, char *errbuf, size_t errlen)
 {
     *out = NULL;
     if (errbuf != NULL && errlen > 0)

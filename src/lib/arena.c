@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARENA_ALIGN       alignof(max_align_t)
+#define ARENA_ALIGN         alignof(max_align_t)
 #define ARENA_BLOCK_DEFAULT 8192
 
 struct tb_arena_block {

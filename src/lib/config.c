@@ -18,14 +18,23 @@ struct key {
     const char *name;
     enum key_type type;
     size_t offset;
-    size_t size;        /* for strings: buffer size */
-    unsigned min, max;  /* for numbers */
+    size_t size;       /* for strings: buffer size */
+    unsigned min, max; /* for numbers */
     const char *help;
 };
 
-#define STR(f, h)               {#f, KEY_STR, offsetof(struct tb_config, f), sizeof(((struct tb_config *)0)->f), 0, 0, h}
-#define UINT(f, lo, hi, h)      {#f, KEY_UINT, offsetof(struct tb_config, f), 0, lo, hi, h}
-#define BOOL(f, h)              {#f, KEY_BOOL, offsetof(struct tb_config, f), 0, 0, 1, h}
+#define STR(f, h)                                                                                  \
+    {                                                                                              \
+#f, KEY_STR, offsetof(struct tb_config, f), sizeof(((struct tb_config *)0)->f), 0, 0, h    \
+    }
+#define UINT(f, lo, hi, h)                                                                         \
+    {                                                                                              \
+#f, KEY_UINT, offsetof(struct tb_config, f), 0, lo, hi, h                                  \
+    }
+#define BOOL(f, h)                                                                                 \
+    {                                                                                              \
+#f, KEY_BOOL, offsetof(struct tb_config, f), 0, 0, 1, h                                    \
+    }
 
 static const struct key keys[] = {
     STR(data, "data directory: database, uploads, keys"),
@@ -109,8 +118,8 @@ int tb_config_set(struct tb_config *c, const char *name, const char *value, cons
         if (!strcasecmp(value, "true") || !strcasecmp(value, "yes") || !strcmp(value, "1") ||
             !strcasecmp(value, "on")) {
             *(bool *)field = true;
-        } else if (!strcasecmp(value, "false") || !strcasecmp(value, "no") ||
-                   !strcmp(value, "0") || !strcasecmp(value, "off")) {
+        } else if (!strcasecmp(value, "false") || !strcasecmp(value, "no") || !strcmp(value, "0") ||
+                   !strcasecmp(value, "off")) {
             *(bool *)field = false;
         } else {
             snprintf(err, errlen, "%s: %s must be true or false", source, name);

@@ -22,13 +22,13 @@ struct tb_config {
     char database[TB_CONFIG_PATH_MAX]; /* empty: sqlite:<data>/tongban.db */
     char log_level[16];
     bool access_log;
-    unsigned io_threads;       /* 0 = cores */
-    unsigned workers;          /* handler threads for blocking routes */
+    unsigned io_threads; /* 0 = cores */
+    unsigned workers;    /* handler threads for blocking routes */
     unsigned conn_timeout_s;
     unsigned max_conns;
     unsigned max_conns_per_ip;
     unsigned conn_memory_kb;
-    unsigned body_max_kb;      /* JSON request bodies */
+    unsigned body_max_kb; /* JSON request bodies */
     unsigned json_max_depth;
     unsigned db_busy_timeout_ms;
 };

@@ -38,8 +38,7 @@ static const struct tb_err_info err_table[] = {
     {TB_ERR_CRYPTO, 500, "crypto_error", "密码运算失败", "Cryptographic failure"},
     {TB_ERR_IDEMPOTENCY, 422, "idempotency_key_reused", "幂等键已用于不同的请求",
      "Idempotency-Key was used for a different request"},
-    {TB_ERR_NOT_ACCEPTABLE, 406, "not_acceptable", "无法提供所请求的格式",
-     "Not acceptable"},
+    {TB_ERR_NOT_ACCEPTABLE, 406, "not_acceptable", "无法提供所请求的格式", "Not acceptable"},
     {TB_ERR_RANGE, 422, "out_of_range", "数值超出支持的范围", "Value out of supported range"},
 };
 

@@ -38,8 +38,8 @@ enum tb_route_flags {
 /* One row of the route table. The pattern is a path whose segments are
  * literals or {name} parameters (one whole segment each). */
 struct tb_route {
-    const char *method;     /* "GET", "POST", ... */
-    const char *pattern;    /* "/api/v1/calendar/days/{date}" */
+    const char *method;  /* "GET", "POST", ... */
+    const char *pattern; /* "/api/v1/calendar/days/{date}" */
     tb_handler handler;
     const char *permission; /* "public" or a permission name checked by the gate */
     const char *summary;    /* one line for docs and the OpenAPI cross-check */
@@ -67,21 +67,21 @@ struct tb_kv {
 typedef int (*tb_gate_fn)(struct tb_req *req, const struct tb_route *route);
 
 struct tb_http_options {
-    const char *listen;         /* "127.0.0.1:8080"; port 0 picks a free port */
-    const char *web_root;       /* directory of static files, NULL for none */
-    unsigned io_threads;        /* libmicrohttpd pool size; 0 = number of cores */
-    unsigned workers;           /* handler threads for blocking routes */
-    unsigned conn_timeout_s;    /* idle connection timeout */
-    unsigned max_conns;         /* total connection limit */
-    unsigned max_conns_per_ip;  /* per client address */
-    size_t conn_memory_bytes;   /* libmicrohttpd per-connection memory */
-    size_t body_max;            /* default request body limit (JSON) */
+    const char *listen;        /* "127.0.0.1:8080"; port 0 picks a free port */
+    const char *web_root;      /* directory of static files, NULL for none */
+    unsigned io_threads;       /* libmicrohttpd pool size; 0 = number of cores */
+    unsigned workers;          /* handler threads for blocking routes */
+    unsigned conn_timeout_s;   /* idle connection timeout */
+    unsigned max_conns;        /* total connection limit */
+    unsigned max_conns_per_ip; /* per client address */
+    size_t conn_memory_bytes;  /* libmicrohttpd per-connection memory */
+    size_t body_max;           /* default request body limit (JSON) */
     size_t json_max_depth;
     bool access_log;
     const struct tb_route *routes;
     size_t nroutes;
     tb_gate_fn gate;
-    void *app;                  /* handed to handlers as req->app */
+    void *app; /* handed to handlers as req->app */
 };
 
 struct tb_req {
@@ -90,7 +90,7 @@ struct tb_req {
     void *app;
     const struct tb_route *route; /* NULL for static files and unmatched paths */
     const char *method;
-    const char *path;             /* decoded path without query */
+    const char *path; /* decoded path without query */
     enum tb_lang lang;
     char request_id[TB_REQUEST_ID_LEN + 1];
     /* Path parameters, in pattern order. */
@@ -103,8 +103,8 @@ struct tb_req {
     size_t nquery;
     const char *body; /* NUL-terminated copy, or NULL */
     size_t body_len;
-    json_t *json;     /* parsed body for TB_ROUTE_JSON_BODY routes; owned by the layer */
-    void *user;       /* set by the gate: the authenticated principal */
+    json_t *json; /* parsed body for TB_ROUTE_JSON_BODY routes; owned by the layer */
+    void *user;   /* set by the gate: the authenticated principal */
     /* Response, filled by tb_resp_*. */
     int status;
     const char *content_type;
@@ -155,8 +155,7 @@ enum tb_match { TB_MATCH_OK, TB_MATCH_NO_PATH, TB_MATCH_NO_METHOD };
  * comma-separated list of allowed methods (e.g. "GET, HEAD"). */
 enum tb_match tb_router_match(const struct tb_router *r, const char *method, const char *path,
                               struct tb_arena *arena, const struct tb_route **route,
-                              struct tb_kv *params, size_t *nparams, char *allow,
-                              size_t allow_cap);
+                              struct tb_kv *params, size_t *nparams, char *allow, size_t allow_cap);
 
 /* Chooses zh or en from an Accept-Language header value (zh when absent). */
 enum tb_lang tb_http_pick_lang(const char *accept_language);

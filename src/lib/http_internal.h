@@ -22,7 +22,7 @@ struct route_metrics {
 };
 
 struct tb_metrics {
-    size_t nroutes;                /* rows: routes..., then static, then unmatched */
+    size_t nroutes; /* rows: routes..., then static, then unmatched */
     struct route_metrics *rows;
 };
 
@@ -32,7 +32,6 @@ struct tb_metrics {
 int tb_metrics_init(struct tb_metrics *m, size_t nroutes);
 void tb_metrics_free(struct tb_metrics *m);
 void tb_metrics_record(struct tb_metrics *m, size_t row, int status, uint64_t dur_ns);
-int tb_metrics_write(const struct tb_metrics *m, const struct tb_route *routes,
-                     struct tb_buf *buf);
+int tb_metrics_write(const struct tb_metrics *m, const struct tb_route *routes, struct tb_buf *buf);
 
 #endif

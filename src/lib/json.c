@@ -137,8 +137,8 @@ int tb_json_get_string(const json_t *obj, const char *key, bool required, size_t
     return TB_OK;
 }
 
-int tb_json_get_int(const json_t *obj, const char *key, bool required, long long min,
-                    long long max, long long *out)
+int tb_json_get_int(const json_t *obj, const char *key, bool required, long long min, long long max,
+                    long long *out)
 {
     json_t *v = json_object_get(obj, key);
     if (!v || json_is_null(v))

@@ -37,8 +37,8 @@ size_t tb_json_depth(const json_t *v);
  * from obj. max_chars counts UTF-8 code points. */
 int tb_json_get_string(const json_t *obj, const char *key, bool required, size_t max_chars,
                        const char **out);
-int tb_json_get_int(const json_t *obj, const char *key, bool required, long long min,
-                    long long max, long long *out);
+int tb_json_get_int(const json_t *obj, const char *key, bool required, long long min, long long max,
+                    long long *out);
 int tb_json_get_bool(const json_t *obj, const char *key, bool required, bool *out);
 
 /* Number of UTF-8 code points in a valid UTF-8 string. */

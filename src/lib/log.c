@@ -77,6 +77,7 @@ void tb_log(enum tb_log_level level, const char *fmt, ...)
     json_t *o = json_object();
     if (!o)
         return;
-    json_object_set_new(o, "msg", json_string(msg) ? json_string(msg) : json_string("(bad utf-8)"));
+    json_t *m = json_string(msg); /* NULL when msg is not valid UTF-8 */
+    json_object_set_new(o, "msg", m ? m : json_string("(message not valid UTF-8)"));
     tb_log_json(level, o);
 }

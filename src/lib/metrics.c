@@ -65,14 +65,12 @@ static const char *row_label(const struct tb_metrics *m, const struct tb_route *
     return routes[row].pattern;
 }
 
-static const char *row_method(const struct tb_metrics *m, const struct tb_route *routes,
-                              size_t row)
+static const char *row_method(const struct tb_metrics *m, const struct tb_route *routes, size_t row)
 {
     return row < m->nroutes ? routes[row].method : "";
 }
 
-int tb_metrics_write(const struct tb_metrics *m, const struct tb_route *routes,
-                     struct tb_buf *buf)
+int tb_metrics_write(const struct tb_metrics *m, const struct tb_route *routes, struct tb_buf *buf)
 {
     int rc = 0;
     rc |= tb_buf_puts(buf, "# HELP tongban_http_requests_total HTTP requests answered, by "

@@ -157,8 +157,7 @@ static void allow_add(char *allow, size_t cap, const char *method)
 
 enum tb_match tb_router_match(const struct tb_router *r, const char *method, const char *path,
                               struct tb_arena *arena, const struct tb_route **route,
-                              struct tb_kv *params, size_t *nparams, char *allow,
-                              size_t allow_cap)
+                              struct tb_kv *params, size_t *nparams, char *allow, size_t allow_cap)
 {
     const char *seg[TB_HTTP_MAX_SEGMENTS];
     size_t seglen[TB_HTTP_MAX_SEGMENTS];

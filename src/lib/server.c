@@ -201,8 +201,7 @@ int tb_resp_problem(struct tb_req *req, int err, const char *field, const char *
                     const char *detail_en)
 {
     const struct tb_err_info *info = tb_err_info(err);
-    json_t *p =
-        tb_http_problem_body(err, req->lang, field, detail_zh, detail_en, req->request_id);
+    json_t *p = tb_http_problem_body(err, req->lang, field, detail_zh, detail_en, req->request_id);
     req->nresp_headers = 0; /* headers meant for a success answer do not apply */
     if (set_json_body(req, info->status, "application/problem+json", p) < 0) {
         /* Out of memory while reporting: a fixed body still tells the truth. */
@@ -218,8 +217,7 @@ int tb_resp_problem(struct tb_req *req, int err, const char *field, const char *
 
 /* ---- queueing an answer ----------------------------------------------- */
 
-static void add_common_headers(struct tb_server *srv, struct req_ctx *rc,
-                               struct MHD_Response *resp)
+static void add_common_headers(struct tb_server *srv, struct req_ctx *rc, struct MHD_Response *resp)
 {
     (void)srv;
     MHD_add_response_header(resp, "X-Request-Id", rc->req.request_id);
@@ -248,8 +246,7 @@ static enum MHD_Result queue_answer(struct tb_server *srv, struct req_ctx *rc)
     if (rc->req.content_type)
         MHD_add_response_header(resp, "Content-Type", rc->req.content_type);
     for (size_t i = 0; i < rc->req.nresp_headers; i++)
-        MHD_add_response_header(resp, rc->req.resp_headers[i].key,
-                                rc->req.resp_headers[i].value);
+        MHD_add_response_header(resp, rc->req.resp_headers[i].key, rc->req.resp_headers[i].value);
     add_common_headers(srv, rc, resp);
     enum MHD_Result r = MHD_queue_response(rc->conn, (unsigned)rc->req.status, resp);
     MHD_destroy_response(resp);
@@ -488,8 +485,8 @@ static bool is_json_type(const char *ct)
     return strncasecmp(p, "utf-8", 5) == 0 && (p[5] == '\0' || p[5] == '"' || p[5] == ' ');
 }
 
-static struct req_ctx *req_new(struct tb_server *srv, struct MHD_Connection *conn,
-                               const char *url, const char *method)
+static struct req_ctx *req_new(struct tb_server *srv, struct MHD_Connection *conn, const char *url,
+                               const char *method)
 {
     struct req_ctx *rc = calloc(1, sizeof(*rc));
     if (!rc)
@@ -543,9 +540,8 @@ static enum MHD_Result on_headers(struct tb_server *srv, struct req_ctx *rc)
                               "The request path has invalid characters");
 
     char allow[64];
-    enum tb_match m =
-        tb_router_match(srv->router, req->method, req->path, &req->arena, &req->route,
-                        req->params, &req->nparams, allow, sizeof(allow));
+    enum tb_match m = tb_router_match(srv->router, req->method, req->path, &req->arena, &req->route,
+                                      req->params, &req->nparams, allow, sizeof(allow));
     if (m == TB_MATCH_NO_METHOD) {
         tb_resp_problem(req, TB_ERR_METHOD, NULL, "该地址不支持此请求方法",
                         "This resource does not support the request method");
@@ -604,8 +600,8 @@ static enum MHD_Result on_body_complete(struct tb_server *srv, struct req_ctx *r
             return answer_problem(srv, rc, TB_ERR_BAD_JSON, NULL, "请求体为空",
                                   "The request body is empty");
         struct tb_json_error je;
-        if (tb_json_parse(rc->body.data, rc->body.len, srv->opt.json_max_depth, &req->json,
-                          &je) < 0) {
+        if (tb_json_parse(rc->body.data, rc->body.len, srv->opt.json_max_depth, &req->json, &je) <
+            0) {
             char zh[160], en[240];
             if (je.err == TB_ERR_JSON_DEPTH) {
                 snprintf(zh, sizeof(zh), "JSON 嵌套层级超过 %zu 层", srv->opt.json_max_depth);
@@ -617,8 +613,7 @@ static enum MHD_Result on_body_complete(struct tb_server *srv, struct req_ctx *r
                 snprintf(en, sizeof(en), "Invalid UTF-8 near line %d, column %d", je.line,
                          je.column);
             } else {
-                snprintf(zh, sizeof(zh), "第 %d 行第 %d 列附近 JSON 格式错误", je.line,
-                         je.column);
+                snprintf(zh, sizeof(zh), "第 %d 行第 %d 列附近 JSON 格式错误", je.line, je.column);
                 snprintf(en, sizeof(en), "Malformed JSON near line %d, column %d: %s", je.line,
                          je.column, je.text);
             }
@@ -636,9 +631,8 @@ static enum MHD_Result on_body_complete(struct tb_server *srv, struct req_ctx *r
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct tb_server *srv = cls;
     struct req_ctx *rc = *con_cls;
@@ -689,9 +683,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     tb_metrics_record(&srv->metrics, rc->metric_row, status, dur);
     if (srv->opt.access_log && tb_log_enabled(TB_LOG_INFO)) {
         const char *route = rc->req.route ? rc->req.route->pattern
-                            : rc->metric_row == TB_METRIC_ROW_STATIC(&srv->metrics)
-                                ? "static"
-                                : "unmatched";
+                            : rc->metric_row == TB_METRIC_ROW_STATIC(&srv->metrics) ? "static"
+                                                                                    : "unmatched";
         json_t *line = json_pack("{s:s,s:s,s:s,s:i,s:f,s:s}", "msg", "access", "method",
                                  rc->req.method, "route", route, "status", status, "dur_ms",
                                  (double)dur / 1e6, "request_id", rc->req.request_id);
@@ -715,7 +708,7 @@ static size_t unescape_uri(void *cls, struct MHD_Connection *conn, char *uri)
     return MHD_http_unescape(uri);
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];
     (void)cls;
@@ -729,8 +722,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 /* ---- start and stop ------------------------------------------------------ */
 
 /* Parses "HOST:PORT" or "[V6]:PORT" into a socket address. */
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
-                        bool *v6)
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, bool *v6)
 {
     char host[128];
     const char *colon;
@@ -826,8 +818,8 @@ int tb_http_start(const struct tb_http_options *opt, struct tb_server **out)
         srv->nworkers++;
     }
 
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
-                     MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
+                     MHD_USE_TURBO;
     if (v6)
         flags |= MHD_USE_IPv6;
     srv->daemon = MHD_start_daemon(
@@ -835,10 +827,9 @@ int tb_http_start(const struct tb_http_options *opt, struct tb_server **out)
         MHD_OPTION_THREAD_POOL_SIZE, srv->opt.io_threads, MHD_OPTION_CONNECTION_TIMEOUT,
         srv->opt.conn_timeout_s, MHD_OPTION_CONNECTION_LIMIT, srv->opt.max_conns,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->opt.max_conns_per_ip,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, srv->opt.conn_memory_bytes,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-        NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape_uri, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        1024u, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, srv->opt.conn_memory_bytes, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape_uri, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (!srv->daemon) {
         tb_log_error("cannot listen on %s: %s", opt->listen, strerror(errno));
         rc = TB_ERR_IO;

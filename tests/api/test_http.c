@@ -211,8 +211,8 @@ static void test_wrong_content_type_415(void **state)
     assert_problem(&r, 415, "unsupported_media_type");
     resp_free(&r);
     const char *const utf8[] = {"Content-Type: application/json; charset=UTF-8", NULL};
-    assert_int_equal(http_req(&srv, "POST", CHECK_URL, utf8,
-                              "{\"kind\":\"org\",\"number\":\"x\"}", (size_t)-1, &r),
+    assert_int_equal(http_req(&srv, "POST", CHECK_URL, utf8, "{\"kind\":\"org\",\"number\":\"x\"}",
+                              (size_t)-1, &r),
                      0);
     assert_int_equal(r.status, 200);
     resp_free(&r);
@@ -231,12 +231,12 @@ static const struct {
     {"{} {}", (size_t)-1, 400, "bad_json"},
     {"{\"kind\":\"org\",\"kind\":\"person\"}", (size_t)-1, 400, "bad_json"}, /* duplicate key */
     {"{\"kind\":\"\xff\xfe\"}", (size_t)-1, 400, "bad_utf8"},
-    {"{\"kind\":\"\xc0\xaf\"}", (size_t)-1, 400, "bad_utf8"},     /* overlong '/' */
-    {"{\"kind\":\"a\\u0000b\"}", (size_t)-1, 400, "bad_json"},     /* NUL in a string */
-    {"{\"kind\":\"a\x01\"}", (size_t)-1, 400, "bad_json"},         /* raw control character */
-    {"\"just a string\"", (size_t)-1, 400, "bad_json"},           /* only objects and arrays */
-    {"[]", (size_t)-1, 422, "invalid_value"},                        /* JSON, but not an object */
-    {"{\"kind\":\"org\"}", (size_t)-1, 422, "invalid_value"},      /* missing number */
+    {"{\"kind\":\"\xc0\xaf\"}", (size_t)-1, 400, "bad_utf8"},  /* overlong '/' */
+    {"{\"kind\":\"a\\u0000b\"}", (size_t)-1, 400, "bad_json"}, /* NUL in a string */
+    {"{\"kind\":\"a\x01\"}", (size_t)-1, 400, "bad_json"},     /* raw control character */
+    {"\"just a string\"", (size_t)-1, 400, "bad_json"},        /* only objects and arrays */
+    {"[]", (size_t)-1, 422, "invalid_value"},                  /* JSON, but not an object */
+    {"{\"kind\":\"org\"}", (size_t)-1, 422, "invalid_value"},  /* missing number */
     {"{\"kind\":\"alien\",\"number\":\"1\"}", (size_t)-1, 422, "invalid_value"},
     {"{\"kind\":\"org\",\"number\":12}", (size_t)-1, 422, "invalid_value"},
 };
@@ -260,9 +260,8 @@ static void test_field_named(void **state)
 {
     (void)state;
     struct http_resp r;
-    assert_int_equal(http_req(&srv, "POST", CHECK_URL, json_ct_en, "{\"kind\":\"org\"}",
-                              (size_t)-1, &r),
-                     0);
+    assert_int_equal(
+        http_req(&srv, "POST", CHECK_URL, json_ct_en, "{\"kind\":\"org\"}", (size_t)-1, &r), 0);
     assert_problem(&r, 422, "invalid_value");
     assert_string_equal(json_string_value(json_object_get(r.json, "field")), "number");
     resp_free(&r);
@@ -321,8 +320,8 @@ static void test_body_limit(void **state)
     assert_problem(&r, 413, "too_large");
     resp_free(&r);
     /* Chunked: no Content-Length, the cap holds while the body arrives. */
-    const char *const chunked[] = {"Content-Type: application/json",
-                                   "Transfer-Encoding: chunked", NULL};
+    const char *const chunked[] = {"Content-Type: application/json", "Transfer-Encoding: chunked",
+                                   NULL};
     assert_int_equal(http_req(&srv, "POST", CHECK_URL, chunked, body, limit + 1, &r), 0);
     assert_problem(&r, 413, "too_large");
     resp_free(&r);
@@ -333,9 +332,8 @@ static void test_bad_query_utf8(void **state)
 {
     (void)state;
     struct http_resp r;
-    assert_int_equal(http_req(&srv, "GET", CHECK_URL "?kind=person&number=%ff%fe", NULL, NULL, 0,
-                              &r),
-                     0);
+    assert_int_equal(
+        http_req(&srv, "GET", CHECK_URL "?kind=person&number=%ff%fe", NULL, NULL, 0, &r), 0);
     assert_problem(&r, 400, "bad_utf8");
     resp_free(&r);
 }
@@ -366,7 +364,8 @@ static void test_metrics(void **state)
     assert_non_null(strstr(resp_header(&r, "Content-Type"), "text/plain"));
     assert_non_null(strstr(r.body, "tongban_http_requests_total{route=\"/healthz\",method=\"GET\","
                                    "status=\"200\"}"));
-    assert_non_null(strstr(r.body, "tongban_http_request_duration_seconds_bucket{route=\"/healthz\""));
+    assert_non_null(
+        strstr(r.body, "tongban_http_request_duration_seconds_bucket{route=\"/healthz\""));
     assert_non_null(strstr(r.body, "tongban_db_write_batch_size_bucket"));
     assert_non_null(strstr(r.body, "tongban_db_commit_seconds_bucket"));
     /* Paths never become labels: the 404s above count as "unmatched". */
@@ -410,10 +409,10 @@ static void test_static_traversal(void **state)
 {
     (void)state;
     static const char *const paths[] = {
-        "/../CMakeLists.txt",         "/%2e%2e/CMakeLists.txt", "/common/../../README.md",
-        "/..%2fCMakeLists.txt",       "/.git/config",           "/common/%2e%2e/%2e%2e/Makefile",
-        "/./index.html",              "//etc/passwd",           "/common//layout.css",
-        "/..\\CMakeLists.txt",        "/no-such-file.html",     "/index.html%00.txt",
+        "/../CMakeLists.txt",   "/%2e%2e/CMakeLists.txt", "/common/../../README.md",
+        "/..%2fCMakeLists.txt", "/.git/config",           "/common/%2e%2e/%2e%2e/Makefile",
+        "/./index.html",        "//etc/passwd",           "/common//layout.css",
+        "/..\\CMakeLists.txt",  "/no-such-file.html",     "/index.html%00.txt",
     };
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
         struct http_resp r;

@@ -69,8 +69,8 @@ static void test_router_match(void **state)
         struct tb_kv params[TB_HTTP_MAX_PARAMS];
         size_t np;
         char allow[64];
-        enum tb_match m = tb_router_match(r, match_cases[i].method, match_cases[i].path, &a,
-                                          &route, params, &np, allow, sizeof(allow));
+        enum tb_match m = tb_router_match(r, match_cases[i].method, match_cases[i].path, &a, &route,
+                                          params, &np, allow, sizeof(allow));
         assert_int_equal(m, match_cases[i].want);
         if (match_cases[i].route >= 0)
             assert_ptr_equal(route, &routes[match_cases[i].route]);
@@ -247,9 +247,14 @@ static const struct {
     const char *s;
     bool ok;
 } utf8_cases[] = {
-    {"plain", true},          {"中文", true},          {"\xf0\x9f\x98\x80", true},
-    {"\xc3\x28", false},      {"\xe2\x82", false},     {"\xed\xa0\x80", false}, /* surrogate */
-    {"\xc0\xaf", false},      {"\xf4\x90\x80\x80", false}, /* > U+10FFFF */
+    {"plain", true},
+    {"中文", true},
+    {"\xf0\x9f\x98\x80", true},
+    {"\xc3\x28", false},
+    {"\xe2\x82", false},
+    {"\xed\xa0\x80", false}, /* surrogate */
+    {"\xc0\xaf", false},
+    {"\xf4\x90\x80\x80", false}, /* > U+10FFFF */
     {"\xff", false},
 };
 
@@ -257,8 +262,7 @@ static void test_utf8(void **state)
 {
     (void)state;
     for (size_t i = 0; i < sizeof(utf8_cases) / sizeof(utf8_cases[0]); i++)
-        assert_int_equal(tb_utf8_valid(utf8_cases[i].s, strlen(utf8_cases[i].s)),
-                         utf8_cases[i].ok);
+        assert_int_equal(tb_utf8_valid(utf8_cases[i].s, strlen(utf8_cases[i].s)), utf8_cases[i].ok);
     assert_false(tb_utf8_valid("a\0b", 3));
 }
 
@@ -354,8 +358,7 @@ static void test_config(void **state)
     assert_false(c.access_log);
     assert_int_equal(tb_config_set(&c, "access_log", "maybe", "t", err, sizeof(err)),
                      TB_ERR_INVALID);
-    assert_int_equal(tb_config_set(&c, "no_such_key", "1", "t", err, sizeof(err)),
-                     TB_ERR_INVALID);
+    assert_int_equal(tb_config_set(&c, "no_such_key", "1", "t", err, sizeof(err)), TB_ERR_INVALID);
     assert_non_null(strstr(err, "no_such_key"));
 
     char path[] = "/tmp/tongban-cfg-XXXXXX";

@@ -32,8 +32,8 @@ struct http_resp {
     long status;
     char *body;
     size_t len;
-    json_t *json;    /* parsed body when it is JSON, else NULL */
-    char *headers;   /* raw header block */
+    json_t *json;  /* parsed body when it is JSON, else NULL */
+    char *headers; /* raw header block */
 };
 
 /* One request. headers: NULL-terminated "Name: value" strings or NULL.
