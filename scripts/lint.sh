@@ -29,5 +29,15 @@ if ! cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,
     echo "lint: cppcheck found problems" >&2
     status=1
 fi
+# clang-tidy (checks in .clang-tidy) needs the compile database of a build.
+[ -f build/compile_commands.json ] || cmake -S . -B build >/dev/null
+# shellcheck disable=SC2046
+if ! clang-tidy -p build --quiet $(git ls-files 'src/*.c') 2>/tmp/tongban-tidy.$$ >/tmp/tongban-tidy-out.$$; then
+    grep -E "warning:|error:" /tmp/tongban-tidy-out.$$ | head -n 30 >&2
+    echo "lint: clang-tidy found problems" >&2
+    status=1
+fi
+rm -f /tmp/tongban-tidy.$$ /tmp/tongban-tidy-out.$$
+
 [ $status -eq 0 ] && echo "lint: ok"
 exit $status

@@ -613,8 +613,8 @@ static int pass1_record(struct parser *ps, int line, struct field *f)
     if (field_is(f[0], "year"))
         return year_record(ps, line, f);
     struct tb_date d;
-    enum day_kind kind;
-    size_t holiday;
+    enum day_kind kind = DAY_OFF;
+    size_t holiday = 0;
     return check_day(ps, line, f, &d, &kind, &holiday);
 }
 
@@ -644,8 +644,8 @@ static int pass2_record(struct parser *ps, int line, struct field *f)
     if (field_is(f[0], "year"))
         return 0;
     struct tb_date d;
-    enum day_kind kind;
-    size_t holiday;
+    enum day_kind kind = DAY_OFF;
+    size_t holiday = 0;
     int rc = check_day(ps, line, f, &d, &kind, &holiday);
     if (rc < 0)
         return rc;

@@ -530,7 +530,6 @@ int tb_db_migrate_from_list(struct tb_db *db, const struct tb_db_migration *list
             report_fail(db, report, m, "version must be positive");
             goto done;
         }
-        rc = 0;
     }
     rc = check_and_filter(db, &set, tb_dbi_backend(db)->dialect, report);
     if (rc == 0)

@@ -33,14 +33,11 @@ static const struct {
     const char *name; /* NULL: an ordinary day */
 } days[] = {
     {"2024-02-04", true, "春节调休"}, /* Sunday worked */
-    {"2024-02-10", false, "春节"},
-    {"2024-02-17", false, "春节"},
-    {"2024-02-19", true, NULL},
-    {"2024-10-01", false, "国庆节"},
-    {"2025-01-26", true, "春节调休"},
-    {"2025-05-05", false, "劳动节"},
-    {"2026-11-23", true, NULL},       /* an ordinary Monday */
-    {"2026-11-22", false, NULL},      /* an ordinary Sunday */
+    {"2024-02-10", false, "春节"},    {"2024-02-17", false, "春节"},
+    {"2024-02-19", true, NULL},       {"2024-10-01", false, "国庆节"},
+    {"2025-01-26", true, "春节调休"}, {"2025-05-05", false, "劳动节"},
+    {"2026-11-23", true, NULL},  /* an ordinary Monday */
+    {"2026-11-22", false, NULL}, /* an ordinary Sunday */
 };
 
 static void test_calendar_days(void **state)
@@ -69,8 +66,8 @@ static void test_calendar_days(void **state)
 static void test_calendar_day_errors(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"2023-02-29", "2024-2-1", "2024-02-01x", "yesterday",
-                                      "2024-13-01", "0000-00-00"};
+    static const char *const bad[] = {"2023-02-29", "2024-2-1",   "2024-02-01x",
+                                      "yesterday",  "2024-13-01", "0000-00-00"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char path[128];
         snprintf(path, sizeof(path), "/api/v1/calendar/days/%s", bad[i]);
@@ -172,9 +169,8 @@ static void test_identifiers(void **state)
                  idents[i].number);
         const char *const ct[] = {"Content-Type: application/json", NULL};
         struct http_resp r;
-        assert_int_equal(http_req(&srv, "POST", "/api/v1/identifiers/check", ct, body,
-                                  (size_t)-1, &r),
-                         0);
+        assert_int_equal(
+            http_req(&srv, "POST", "/api/v1/identifiers/check", ct, body, (size_t)-1, &r), 0);
         if (!idents[i].number[0]) {
             /* An empty required string is refused before checking. */
             assert_int_equal(r.status, 422);
@@ -209,8 +205,8 @@ static void test_identifiers_get_and_language(void **state)
     struct http_resp r;
     const char *const en[] = {"Accept-Language: en", NULL};
     assert_int_equal(http_req(&srv, "GET",
-                              "/api/v1/identifiers/check?kind=person&number=110105194912310021",
-                              en, NULL, 0, &r),
+                              "/api/v1/identifiers/check?kind=person&number=110105194912310021", en,
+                              NULL, 0, &r),
                      0);
     assert_int_equal(r.status, 200);
     assert_true(json_is_false(json_object_get(r.json, "valid")));
@@ -218,14 +214,13 @@ static void test_identifiers_get_and_language(void **state)
     assert_non_null(msg);
     assert_true(msg[0] >= 'A' && msg[0] <= 'Z'); /* English text */
     resp_free(&r);
-    assert_int_equal(http_req(&srv, "GET", "/api/v1/identifiers/check?kind=passport&number=1",
-                              NULL, NULL, 0, &r),
+    assert_int_equal(http_req(&srv, "GET", "/api/v1/identifiers/check?kind=passport&number=1", NULL,
+                              NULL, 0, &r),
                      0);
     assert_int_equal(r.status, 422);
     assert_string_equal(json_string_value(json_object_get(r.json, "field")), "kind");
     resp_free(&r);
-    assert_int_equal(http_req(&srv, "GET", "/api/v1/identifiers/check?kind=org", NULL, NULL, 0,
-                              &r),
+    assert_int_equal(http_req(&srv, "GET", "/api/v1/identifiers/check?kind=org", NULL, NULL, 0, &r),
                      0);
     assert_int_equal(r.status, 422);
     assert_string_equal(json_string_value(json_object_get(r.json, "field")), "number");
@@ -235,12 +230,9 @@ static void test_identifiers_get_and_language(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_calendar_days),
-        cmocka_unit_test(test_calendar_day_errors),
-        cmocka_unit_test(test_calendar_add),
-        cmocka_unit_test(test_calendar_add_errors),
-        cmocka_unit_test(test_identifiers),
-        cmocka_unit_test(test_identifiers_get_and_language),
+        cmocka_unit_test(test_calendar_days), cmocka_unit_test(test_calendar_day_errors),
+        cmocka_unit_test(test_calendar_add),  cmocka_unit_test(test_calendar_add_errors),
+        cmocka_unit_test(test_identifiers),   cmocka_unit_test(test_identifiers_get_and_language),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -24,9 +24,9 @@
 
 static int h_ok(struct tb_req *req)
 {
-    return tb_resp_json(req, 200, json_pack("{s:s}", "param", tb_req_param(req, "id")
-                                                                   ? tb_req_param(req, "id")
-                                                                   : ""));
+    return tb_resp_json(
+        req, 200,
+        json_pack("{s:s}", "param", tb_req_param(req, "id") ? tb_req_param(req, "id") : ""));
 }
 
 static int h_fail_conflict(struct tb_req *req)
