@@ -9,8 +9,10 @@
 #ifndef TB_APP_H
 #define TB_APP_H
 
+#include "audit/audit.h"
 #include "lib/config.h"
 #include "lib/http.h"
+#include "lib/keys.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -23,8 +25,13 @@ struct tb_app {
     struct tb_db *db;
     struct calendar *calendar;
     struct tb_server *server;
+    struct tb_keys keys;       /* from DATA/keys (tb_keys_load) */
+    struct audit_keys audit;   /* points into keys */
     int64_t started_ms;
 };
+
+/* The key directory of a data directory: DATA/keys. */
+#define TB_KEYS_SUBDIR "keys"
 
 /* The route table: every URL of the platform, its handler, permission and
  * summary. docs/openapi.json documents each row (a unit test checks). */

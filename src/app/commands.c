@@ -288,6 +288,12 @@ int tb_cmd_init(int argc, char **argv)
         fprintf(stderr, "tongban init: cannot create %s: %s\n", cli.cfg.data, strerror(errno));
         return 1;
     }
+    char keydir[TB_CONFIG_PATH_MAX + 8];
+    snprintf(keydir, sizeof(keydir), "%s/%s", cli.cfg.data, TB_KEYS_SUBDIR);
+    if (tb_crypto_init() < 0 || tb_keys_create(keydir) < 0) {
+        fprintf(stderr, "tongban init: cannot create the key files in %s\n", keydir);
+        return 1;
+    }
     struct tb_db *db;
     if (tb_app_open_db(&cli.cfg, &db) < 0) {
         fprintf(stderr, "tongban init: the database could not be prepared (see log above)\n");
@@ -299,6 +305,7 @@ int tb_cmd_init(int argc, char **argv)
         rc = tb_db_write(db, write_setting, &w);
     }
     tb_db_close(db);
+    tb_crypto_cleanup();
     if (rc < 0) {
         fprintf(stderr, "tongban init: cannot record settings (%s)\n", tb_err_code(rc));
         return 1;
@@ -347,6 +354,19 @@ int tb_cmd_serve(int argc, char **argv)
                 app.cfg.data, app.cfg.data);
         goto done;
     }
+    char keydir[TB_CONFIG_PATH_MAX + 8];
+    snprintf(keydir, sizeof(keydir), "%s/%s", app.cfg.data, TB_KEYS_SUBDIR);
+    int krc = tb_keys_load(keydir, &app.keys);
+    if (krc < 0) {
+        tb_log_error("cannot load the key files in %s (%s): run `tongban init` or fix their "
+                     "permissions (0600, owner only)",
+                     keydir, tb_err_code(krc));
+        goto done;
+    }
+    app.audit.head_mac_key = app.keys.audit_mac;
+    app.audit.sign_key = app.keys.audit_sign;
+    app.audit.verify_key = app.keys.audit_sign;
+    app.audit.checkpoint_every = 1000;
     if (tb_app_open_db(&app.cfg, &app.db) < 0)
         goto done;
     if (tb_app_load_calendar(&app.calendar) < 0)
@@ -400,6 +420,7 @@ done:
     if (app.calendar)
         calendar_free(app.calendar);
     tb_db_close(app.db);
+    tb_keys_free(&app.keys);
     tb_crypto_cleanup();
     return exit_code;
 }
