@@ -15,6 +15,7 @@ static const char usage[] =
     "  init       create a data directory and its database (--demo for demo data)\n"
     "  serve      serve the platform over HTTP\n"
     "  calendar   working-day calendar tools (dump)\n"
+    "  admin      administrator accounts (bootstrap)\n"
     "  version    print the version\n"
     "\n"
     "Run `tongban COMMAND --help` for the options of a command.\n";
@@ -37,10 +38,8 @@ static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
 } commands[] = {
-    {"init", tb_cmd_init},
-    {"serve", tb_cmd_serve},
-    {"calendar", tb_cmd_calendar},
-    {"version", cmd_version},
+    {"init", tb_cmd_init},   {"serve", tb_cmd_serve},  {"calendar", tb_cmd_calendar},
+    {"admin", tb_cmd_admin}, {"version", cmd_version},
 };
 
 int main(int argc, char **argv)

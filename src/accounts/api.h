@@ -12,4 +12,42 @@ int accounts_api_ident_check_get(struct tb_req *req);
  * number in the URL (SPEC §15: no personal data in URLs). */
 int accounts_api_ident_check_post(struct tb_req *req);
 
+/* POST /api/v1/accounts: register a person or an organisation. */
+int accounts_api_register(struct tb_req *req);
+/* POST /api/v1/sessions: log in. */
+int accounts_api_login(struct tb_req *req);
+/* DELETE /api/v1/sessions/current: log out. */
+int accounts_api_logout(struct tb_req *req);
+/* GET /api/v1/me */
+int accounts_api_me(struct tb_req *req);
+/* GET /api/v1/me/sessions, DELETE /api/v1/me/sessions/{id} */
+int accounts_api_my_sessions(struct tb_req *req);
+int accounts_api_end_session(struct tb_req *req);
+/* PUT /api/v1/me/password */
+int accounts_api_change_password(struct tb_req *req);
+
+/* System administrator: staff accounts and the organisation list. */
+int accounts_api_staff_list(struct tb_req *req);
+int accounts_api_staff_create(struct tb_req *req);
+int accounts_api_staff_update(struct tb_req *req);
+int accounts_api_orgs_all(struct tb_req *req);
+/* POST /api/v1/accounts/{id}/reveal: a full number, with a reason, audited. */
+int accounts_api_reveal(struct tb_req *req);
+/* Security administrator: GET/PUT /api/v1/security/settings */
+int accounts_api_settings_get(struct tb_req *req);
+int accounts_api_settings_put(struct tb_req *req);
+
+/* Demo organisations and accounts (init --demo); existing ones are kept. */
+struct tb_app;
+int accounts_seed_demo(struct tb_app *app);
+/* The three administrators with one-time passwords printed to out;
+ * TB_ERR_CONFLICT when they exist already. */
+#include <stdio.h>
+int accounts_bootstrap(struct tb_app *app, FILE *out);
+/* Loads the embedded common-password list; once at start. */
+int accounts_init(void);
+
+/* The authorisation gate the server calls for every non-public route. */
+int accounts_gate(struct tb_req *req, const struct tb_route *route);
+
 #endif

@@ -25,8 +25,8 @@ struct tb_app {
     struct tb_db *db;
     struct calendar *calendar;
     struct tb_server *server;
-    struct tb_keys keys;       /* from DATA/keys (tb_keys_load) */
-    struct audit_keys audit;   /* points into keys */
+    struct tb_keys keys;     /* from DATA/keys (tb_keys_load) */
+    struct audit_keys audit; /* points into keys */
     int64_t started_ms;
 };
 
@@ -42,6 +42,7 @@ extern const size_t tb_routes_count;
 int tb_cmd_init(int argc, char **argv);
 int tb_cmd_serve(int argc, char **argv);
 int tb_cmd_calendar(int argc, char **argv);
+int tb_cmd_admin(int argc, char **argv);
 
 /* Opens the database of cfg and applies pending migrations (embedded in
  * the binary). On success *out is owned by the caller (tb_db_close). */

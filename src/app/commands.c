@@ -7,6 +7,7 @@
  * SM2 must never sign or hash anything), or when the data directory was not
  * initialised.
  */
+#include "accounts/api.h"
 #include "app/app.h"
 #include "calendar/calendar.h"
 #include "lib/crypto.h"
@@ -263,6 +264,23 @@ static int write_setting(struct tb_db_conn *c, void *ctx)
     return rc < 0 ? rc : TB_OK;
 }
 
+/* Loads the key files of a data directory into app (keys and audit keys). */
+static int app_attach_keys(struct tb_app *app, const char *keydir)
+{
+    int rc = tb_keys_load(keydir, &app->keys);
+    if (rc < 0) {
+        tb_log_error("cannot load the key files in %s (%s): run `tongban init` or fix their "
+                     "permissions (0600, owner only)",
+                     keydir, tb_err_code(rc));
+        return rc;
+    }
+    app->audit.head_mac_key = app->keys.audit_mac;
+    app->audit.sign_key = app->keys.audit_sign;
+    app->audit.verify_key = app->keys.audit_sign;
+    app->audit.checkpoint_every = 1000;
+    return TB_OK;
+}
+
 /* ---- init ---------------------------------------------------------------- */
 
 static const char init_usage[] =
@@ -301,8 +319,16 @@ int tb_cmd_init(int argc, char **argv)
     }
     int rc = TB_OK;
     if (cli.demo) {
+        struct tb_app app = {0};
         struct setting_write w = {"demo", "1"};
         rc = tb_db_write(db, write_setting, &w);
+        if (rc == 0)
+            rc = app_attach_keys(&app, keydir);
+        if (rc == 0) {
+            app.db = db;
+            rc = accounts_seed_demo(&app);
+        }
+        tb_keys_free(&app.keys);
     }
     tb_db_close(db);
     tb_crypto_cleanup();
@@ -356,17 +382,8 @@ int tb_cmd_serve(int argc, char **argv)
     }
     char keydir[TB_CONFIG_PATH_MAX + 8];
     snprintf(keydir, sizeof(keydir), "%s/%s", app.cfg.data, TB_KEYS_SUBDIR);
-    int krc = tb_keys_load(keydir, &app.keys);
-    if (krc < 0) {
-        tb_log_error("cannot load the key files in %s (%s): run `tongban init` or fix their "
-                     "permissions (0600, owner only)",
-                     keydir, tb_err_code(krc));
+    if (app_attach_keys(&app, keydir) < 0 || accounts_init() < 0)
         goto done;
-    }
-    app.audit.head_mac_key = app.keys.audit_mac;
-    app.audit.sign_key = app.keys.audit_sign;
-    app.audit.verify_key = app.keys.audit_sign;
-    app.audit.checkpoint_every = 1000;
     if (tb_app_open_db(&app.cfg, &app.db) < 0)
         goto done;
     if (tb_app_load_calendar(&app.calendar) < 0)
@@ -394,7 +411,7 @@ int tb_cmd_serve(int argc, char **argv)
     o.access_log = app.cfg.access_log;
     o.routes = tb_routes;
     o.nroutes = tb_routes_count;
-    o.gate = NULL; /* deny by default: the accounts feature installs the gate */
+    o.gate = accounts_gate;
     o.app = &app;
     if (tb_http_start(&o, &app.server) < 0)
         goto done;
@@ -463,4 +480,46 @@ int tb_cmd_calendar(int argc, char **argv)
         return 2;
     }
     return 0;
+}
+
+/* ---- admin ---------------------------------------------------------------- */
+
+static const char admin_usage[] =
+    "usage: tongban admin bootstrap --data DIR\n"
+    "\n"
+    "Creates the three administrator accounts (system, security, audit; 三权分立)\n"
+    "with one-time passwords printed once, to be changed at first login.\n"
+    "Refuses when they exist already.\n";
+
+int tb_cmd_admin(int argc, char **argv)
+{
+    struct cli cli;
+    bool help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+    if (argc < 2 || strcmp(argv[1], "bootstrap") != 0) {
+        fputs(admin_usage, help ? stdout : stderr);
+        return help ? 0 : 2;
+    }
+    int st = parse_cli(argc - 1, argv + 1, ALLOW(OPT_DATA), &cli);
+    if (st)
+        return st;
+    if (cli.help) {
+        fputs(admin_usage, stdout);
+        return 0;
+    }
+    static struct tb_app app;
+    app.cfg = cli.cfg;
+    char keydir[TB_CONFIG_PATH_MAX + 8];
+    snprintf(keydir, sizeof(keydir), "%s/%s", app.cfg.data, TB_KEYS_SUBDIR);
+    int code = 1;
+    if (tb_crypto_init() < 0 || app_attach_keys(&app, keydir) < 0 || accounts_init() < 0)
+        goto done;
+    if (tb_app_open_db(&app.cfg, &app.db) < 0)
+        goto done;
+    int rc = accounts_bootstrap(&app, stdout);
+    code = rc == 0 ? 0 : 1;
+done:
+    tb_db_close(app.db);
+    tb_keys_free(&app.keys);
+    tb_crypto_cleanup();
+    return code;
 }

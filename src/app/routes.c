@@ -25,6 +25,33 @@ const struct tb_route tb_routes[] = {
      "Check a 居民身份证号 or 统一社会信用代码", INLINE, 0},
     {"POST", "/api/v1/identifiers/check", accounts_api_ident_check_post, "public",
      "Check an identifier sent in the body (keeps it out of URLs)", INLINE | TB_ROUTE_JSON_BODY, 0},
+
+    /* Accounts and sessions (docs/accounts.md). Never inline: they hash
+     * passwords and write. */
+    {"POST", "/api/v1/accounts", accounts_api_register, "public",
+     "Register as a natural person or a legal person", TB_ROUTE_JSON_BODY, 0},
+    {"POST", "/api/v1/sessions", accounts_api_login, "public", "Log in", TB_ROUTE_JSON_BODY, 0},
+    {"DELETE", "/api/v1/sessions/current", accounts_api_logout, "self", "Log out", 0, 0},
+    {"GET", "/api/v1/me", accounts_api_me, "self", "My account and permissions", 0, 0},
+    {"GET", "/api/v1/me/sessions", accounts_api_my_sessions, "self", "My active sessions", 0, 0},
+    {"DELETE", "/api/v1/me/sessions/{id}", accounts_api_end_session, "self",
+     "End one of my sessions", 0, 0},
+    {"PUT", "/api/v1/me/password", accounts_api_change_password, "self", "Change my password",
+     TB_ROUTE_JSON_BODY, 0},
+    {"GET", "/api/v1/staff", accounts_api_staff_list, "staff.manage", "Staff accounts", 0, 0},
+    {"POST", "/api/v1/staff", accounts_api_staff_create, "staff.manage", "Create a staff account",
+     TB_ROUTE_JSON_BODY, 0},
+    {"PATCH", "/api/v1/staff/{id}", accounts_api_staff_update, "staff.manage",
+     "Change a staff account's roles, authority level or status", TB_ROUTE_JSON_BODY, 0},
+    {"GET", "/api/v1/orgs/all", accounts_api_orgs_all, "staff.manage",
+     "Every organisation (for staff administration)", 0, 0},
+    {"POST", "/api/v1/accounts/{id}/reveal", accounts_api_reveal, "pii.reveal",
+     "Reveal an applicant's full ID or phone number, with a reason (audited)", TB_ROUTE_JSON_BODY,
+     0},
+    {"GET", "/api/v1/security/settings", accounts_api_settings_get, "security.settings",
+     "Security settings", 0, 0},
+    {"PUT", "/api/v1/security/settings", accounts_api_settings_put, "security.settings",
+     "Tighten security settings", TB_ROUTE_JSON_BODY, 0},
 };
 
 const size_t tb_routes_count = sizeof(tb_routes) / sizeof(tb_routes[0]);

@@ -43,6 +43,7 @@ static const struct key keys[] = {
     STR(database, "database URL; empty means sqlite:<data>/tongban.db"),
     STR(log_level, "debug, info, warn or error"),
     BOOL(access_log, "one JSON access line per request on stderr"),
+    BOOL(cookie_secure, "mark cookies Secure (set when a TLS proxy serves HTTPS)"),
     UINT(io_threads, 0, 256, "HTTP I/O threads (0 = number of cores)"),
     UINT(workers, 1, 1024, "threads running handlers that may block"),
     UINT(conn_timeout_s, 1, 3600, "idle connection timeout, seconds"),

@@ -22,6 +22,7 @@ struct tb_config {
     char database[TB_CONFIG_PATH_MAX]; /* empty: sqlite:<data>/tongban.db */
     char log_level[16];
     bool access_log;
+    bool cookie_secure;  /* add Secure to cookies (behind a TLS proxy) */
     unsigned io_threads; /* 0 = cores */
     unsigned workers;    /* handler threads for blocking routes */
     unsigned conn_timeout_s;

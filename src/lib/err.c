@@ -40,6 +40,11 @@ static const struct tb_err_info err_table[] = {
      "Idempotency-Key was used for a different request"},
     {TB_ERR_NOT_ACCEPTABLE, 406, "not_acceptable", "无法提供所请求的格式", "Not acceptable"},
     {TB_ERR_RANGE, 422, "out_of_range", "数值超出支持的范围", "Value out of supported range"},
+    {TB_ERR_LOGIN_FAILED, 401, "login_failed", "账号或密码错误", "Wrong user name or password"},
+    {TB_ERR_CSRF, 403, "csrf_failed", "请求来源校验失败，请刷新页面后重试",
+     "Request origin check failed; reload the page and try again"},
+    {TB_ERR_PASSWORD_CHANGE, 403, "password_change_required", "请先修改密码",
+     "You must change your password first"},
 };
 
 const struct tb_err_info *tb_err_info(int err)

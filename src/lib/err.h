@@ -37,7 +37,10 @@ enum tb_err {
     TB_ERR_IDEMPOTENCY = -23,           /* same Idempotency-Key, different body: 422 */
     TB_ERR_NOT_ACCEPTABLE = -24,        /* cannot produce the asked representation: 406 */
     TB_ERR_RANGE = -25,                 /* value outside the supported range (dates...): 422 */
-    TB_ERR__COUNT = 26
+    TB_ERR_LOGIN_FAILED = -26,          /* wrong name or password (never says which): 401 */
+    TB_ERR_CSRF = -27,                  /* missing or wrong CSRF token or Origin: 403 */
+    TB_ERR_PASSWORD_CHANGE = -28,       /* the password must be changed first: 403 */
+    TB_ERR__COUNT = 29
 };
 
 struct tb_err_info {

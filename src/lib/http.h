@@ -93,6 +93,7 @@ struct tb_req {
     const char *path; /* decoded path without query */
     enum tb_lang lang;
     char request_id[TB_REQUEST_ID_LEN + 1];
+    char peer[48]; /* client address ("127.0.0.1"), "" when unknown */
     /* Path parameters, in pattern order. */
     struct tb_kv params[TB_HTTP_MAX_PARAMS];
     size_t nparams;

@@ -20,11 +20,11 @@ struct tb_sm2_key;
 
 struct tb_keys {
     unsigned char master[TB_KEY_LEN];
-    unsigned char pii_seal[TB_KEY_LEN];  /* SM4-CTR+HMAC-SM3 sealing of personal data */
+    unsigned char pii_seal[TB_KEY_LEN];    /* SM4-CTR+HMAC-SM3 sealing of personal data */
     unsigned char blind_index[TB_KEY_LEN]; /* HMAC-SM3 blind indexes for exact lookup */
-    unsigned char audit_mac[TB_KEY_LEN]; /* MAC of the audit log's head */
-    unsigned char token_mac[TB_KEY_LEN]; /* HMAC of session tokens and login throttling keys */
-    struct tb_sm2_key *audit_sign;       /* signs audit checkpoints */
+    unsigned char audit_mac[TB_KEY_LEN];   /* MAC of the audit log's head */
+    unsigned char token_mac[TB_KEY_LEN];   /* HMAC of session tokens and login throttling keys */
+    struct tb_sm2_key *audit_sign;         /* signs audit checkpoints */
 };
 
 /* Creates dir (0700) and any key file missing in it. Existing keys are

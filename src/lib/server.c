@@ -269,7 +269,17 @@ static enum MHD_Result answer_problem(struct tb_server *srv, struct req_ctx *rc,
 static void run_handler(struct req_ctx *rc)
 {
     struct tb_req *req = &rc->req;
-    int r = req->route->handler(req);
+    struct tb_server *srv = req->server;
+    int r = TB_OK;
+    /* The gate runs here, on the worker, because it reads (and now and then
+     * writes) the session: never on an I/O thread. Non-public routes are
+     * never inline (tb_http_start refuses the combination). */
+    if (strcmp(req->route->permission, "public") != 0)
+        r = srv->opt.gate(req, req->route);
+    if (r == TB_OK)
+        r = req->route->handler(req);
+    else
+        req->status = 0; /* the gate answers nothing itself */
     if (req->status == 0) {
         if (r >= 0) {
             tb_log_error("handler for %s %s answered nothing", req->route->method,
@@ -502,6 +512,17 @@ static struct req_ctx *req_new(struct tb_server *srv, struct MHD_Connection *con
     rc->req.method = method;
     rc->req.path = url;
     make_request_id(rc->req.request_id);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, rc->req.peer,
+                      sizeof(rc->req.peer));
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, rc->req.peer,
+                      sizeof(rc->req.peer));
+    }
     return rc;
 }
 
@@ -577,11 +598,8 @@ static enum MHD_Result on_headers(struct tb_server *srv, struct req_ctx *rc)
                                   "请求体必须是 application/json（UTF-8）",
                                   "The request body must be application/json (UTF-8)");
     }
-    if (strcmp(req->route->permission, "public") != 0) {
-        int g = srv->opt.gate ? srv->opt.gate(req, req->route) : TB_ERR_UNAUTHENTICATED;
-        if (g < 0)
-            return answer_problem(srv, rc, g, NULL, NULL, NULL);
-    }
+    if (strcmp(req->route->permission, "public") != 0 && !srv->opt.gate)
+        return answer_problem(srv, rc, TB_ERR_UNAUTHENTICATED, NULL, NULL, NULL);
     tb_buf_init(&rc->body, rc->body_max);
     return MHD_YES;
 }
@@ -787,6 +805,14 @@ int tb_http_start(const struct tb_http_options *opt, struct tb_server **out)
         tb_log_error("route table is malformed (bad pattern, missing field or duplicate)");
         goto fail;
     }
+    for (size_t i = 0; i < opt->nroutes; i++)
+        if ((opt->routes[i].flags & TB_ROUTE_INLINE) &&
+            strcmp(opt->routes[i].permission, "public") != 0) {
+            tb_log_error("route %s %s: a route behind the gate cannot be inline",
+                         opt->routes[i].method, opt->routes[i].pattern);
+            rc = TB_ERR_INVALID;
+            goto fail;
+        }
     rc = tb_metrics_init(&srv->metrics, opt->nroutes);
     if (rc < 0)
         goto fail;

@@ -7,13 +7,25 @@
 // one, otherwise a synthetic code ('network', 'timeout', 'http_<status>',
 // 'bad_response') with a localised title, so callers show err.title and never
 // need to look at a Response.
+//
+// State-changing requests (POST, PUT, PATCH, DELETE) carry the session's CSRF
+// token as X-CSRF-Token when the page holds one (common/session.js keeps it
+// in sessionStorage under CSRF_KEY after a login), and are sent with the
+// referrer policy 'strict-origin': the server answers pages with
+// Referrer-Policy: no-referrer, under which a browser would send "Origin:
+// null" and fail the server's Origin check; 'strict-origin' sends our own
+// origin and still never the page's path.
 
 import { lang, t } from './i18n.js';
 
 const TIMEOUT_MS = 15000;
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/* sessionStorage key of the CSRF token (written by common/session.js). */
+export const CSRF_KEY = 'tb.csrf';
 
 export class ApiError extends Error {
-  constructor({ status = 0, code, title, detail = '', field = null, requestId = null, type = null }) {
+  constructor({ status = 0, code, title, detail = '', field = null, requestId = null, type = null, retryAfter = null }) {
     super(detail ? `${title}: ${detail}` : title);
     this.name = 'ApiError';
     this.status = status; // HTTP status, 0 when no answer came
@@ -23,6 +35,7 @@ export class ApiError extends Error {
     this.field = field; // offending field (JSON pointer or name), or null
     this.requestId = requestId; // quote this when reporting a problem
     this.type = type;
+    this.retryAfter = retryAfter; // seconds from a Retry-After header (429, 503), or null
   }
 }
 
@@ -39,6 +52,11 @@ export async function api(path, opts = {}) {
     ...headers,
   };
   const init = { method, headers: h, credentials: 'same-origin', cache: 'no-store' };
+  if (UNSAFE_METHODS.has(method)) {
+    const token = csrfToken();
+    if (token && !('X-CSRF-Token' in h)) h['X-CSRF-Token'] = token;
+    init.referrerPolicy = 'strict-origin';
+  }
   if (body !== undefined) {
     h['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -74,6 +92,15 @@ export async function api(path, opts = {}) {
   }
 }
 
+/* The CSRF token this tab holds, or null (storage may be disabled). */
+function csrfToken() {
+  try {
+    return window.sessionStorage.getItem(CSRF_KEY);
+  } catch {
+    return null;
+  }
+}
+
 /* GET shorthand. */
 export function apiGet(path, opts = {}) {
   return api(path, { ...opts, method: 'GET' });
@@ -103,6 +130,7 @@ async function problemFrom(res) {
     code: `http_${res.status}`,
     title: t('error.http', { status: res.status }),
     requestId: res.headers.get('X-Request-Id'),
+    retryAfter: retryAfterSeconds(res.headers.get('Retry-After')),
   };
   const type = res.headers.get('Content-Type') || '';
   if (!/^application\/(problem\+)?json/i.test(type)) return new ApiError(fallback);
@@ -121,5 +149,14 @@ async function problemFrom(res) {
     field: typeof p.field === 'string' ? p.field : null,
     requestId: p.request_id || fallback.requestId,
     type: typeof p.type === 'string' ? p.type : null,
+    retryAfter: fallback.retryAfter,
   });
+}
+
+/* Retry-After as seconds: delta-seconds or an HTTP date; null if absent or unreadable. */
+function retryAfterSeconds(value) {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const when = Date.parse(value);
+  return Number.isNaN(when) ? null : Math.max(0, Math.ceil((when - Date.now()) / 1000));
 }

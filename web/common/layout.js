@@ -63,7 +63,7 @@ function renderHeader(header) {
 
   header.replaceChildren(
     el('div', { class: 'gov-strip' }),
-    el('div', { class: 'container header-bar' }, brand, button),
+    el('div', { class: 'container header-bar' }, brand, el('div', { class: 'header-tools' }, button)),
     el('div', { class: 'nav-bar' }, el('div', { class: 'container' }, nav)),
   );
   return button;
@@ -78,6 +78,31 @@ function renderFooter(footer) {
       el('p', { class: 'footer-note' }, tx('span', 'footer.offline'), ' ', tx('span', 'footer.tz')),
     ),
   );
+}
+
+/*
+ * Show who is logged in at the right of the header: the account's name as a
+ * link to profileHref and a logout button calling onLogout. Call with null to
+ * remove it. Texts come from common/account-text.js (acct.*).
+ */
+export function setHeaderAccount(account, { profileHref, onLogout } = {}) {
+  const tools = document.querySelector('header.site-header .header-tools');
+  if (!tools) return;
+  const old = tools.querySelector('.header-account');
+  if (old) old.remove();
+  if (!account) return;
+  const name = account.name || account.username || '';
+  const logout = tx('button', 'acct.logout', { type: 'button', class: 'header-logout' });
+  if (onLogout) logout.addEventListener('click', onLogout);
+  const box = el(
+    'div',
+    { class: 'header-account', 'data-i18n-attr': 'aria-label:acct.area', role: 'group' },
+    el('span', { class: 'visually-hidden', 'data-i18n': 'acct.logged-in' }),
+    profileHref ? el('a', { class: 'header-user', href: profileHref }, name) : el('span', { class: 'header-user' }, name),
+    logout,
+  );
+  tools.prepend(box);
+  applyI18n(tools);
 }
 
 /*

@@ -1,0 +1,61 @@
+// portal.js - what every page of the 办事门户 (service portal) shares:
+// its words (breadcrumb, the portal's own menu), the header's account box
+// and logout, and the start of a page that needs a logged-in account.
+
+import '../common/account-text.js';
+import { addMessages } from '../common/i18n.js';
+import { renderLayout, setHeaderAccount } from '../common/layout.js';
+import { currentAccount, LOGIN_PAGES, logout, requireAccount } from '../common/session.js';
+
+addMessages({
+  'zh-CN': {
+    'crumb.label': '当前位置',
+    'crumb.home': '首页',
+    'portal.name': '办事门户',
+    'portal.menu': '门户菜单',
+    'portal.menu.home': '门户首页',
+    'portal.menu.profile': '个人中心',
+    'portal.menu.sessions': '登录设备',
+  },
+  en: {
+    'crumb.label': 'You are here',
+    'crumb.home': 'Home',
+    'portal.name': 'Service Portal',
+    'portal.menu': 'Portal menu',
+    'portal.menu.home': 'Portal home',
+    'portal.menu.profile': 'My account',
+    'portal.menu.sessions': 'Sessions',
+  },
+});
+
+/*
+ * Render the layout and find the account. With needAccount, a visitor who
+ * is not logged in is sent to the login page (and null returned); otherwise
+ * the account or null. allowPasswordChange: see requireAccount().
+ */
+export async function startPortalPage({ needAccount = false, allowPasswordChange = false, checkAccount = true } = {}) {
+  renderLayout();
+  let account = null;
+  if (needAccount) {
+    account = await requireAccount({ loginPage: LOGIN_PAGES.portal, allowPasswordChange });
+  } else if (checkAccount) {
+    account = await currentAccount().catch(() => null);
+  }
+  showAccount(account);
+  return account;
+}
+
+/* The account box in the header (or none). */
+export function showAccount(account) {
+  setHeaderAccount(account, { profileHref: 'profile.html', onLogout: portalLogout });
+}
+
+/* Log out and go to the login page with a "you have logged out" notice. */
+export async function portalLogout() {
+  try {
+    await logout();
+  } catch {
+    /* the cookie may already be gone; the login page is still right */
+  }
+  window.location.assign(`${LOGIN_PAGES.portal}?bye=1`);
+}
