@@ -51,6 +51,11 @@ int tb_app_open_db(const struct tb_config *cfg, struct tb_db **out);
 /* Loads the embedded working-day calendar. */
 int tb_app_load_calendar(struct calendar **out);
 
+/* Periodic jobs (audit checkpoints, clean-up); one thread. */
+struct jobs;
+struct jobs *tb_jobs_start(struct tb_app *app);
+void tb_jobs_stop(struct jobs *j);
+
 /* Handlers of the platform's own routes (src/app/health.c). */
 int tb_api_healthz(struct tb_req *req);
 int tb_api_readyz(struct tb_req *req);

@@ -427,10 +427,12 @@ int tb_cmd_serve(int argc, char **argv)
     fflush(stdout);
     tb_log_info("serving on port %u", tb_http_port(app.server));
 
+    struct jobs *jobs = tb_jobs_start(&app);
     int sig = 0;
     sigwait(&stop, &sig);
     tb_log_info("signal %d: stopping", sig);
     tb_http_stop(app.server);
+    tb_jobs_stop(jobs);
     app.server = NULL;
     exit_code = 0;
 done:

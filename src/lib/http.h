@@ -60,8 +60,9 @@ struct tb_kv {
     const char *value;
 };
 
-/* The authorisation gate: called before every handler whose route does not
- * have permission "public". Returns 0 to allow, or a negative tb_err
+/* The authorisation gate: called on the worker thread, after the body is
+ * read, before every handler whose route does not have permission "public"
+ * (such routes cannot be TB_ROUTE_INLINE). Returns 0 to allow, or a negative tb_err
  * (TB_ERR_UNAUTHENTICATED, TB_ERR_FORBIDDEN, TB_ERR_NOT_FOUND) to refuse.
  * With no gate installed every non-public route is refused (deny by default). */
 typedef int (*tb_gate_fn)(struct tb_req *req, const struct tb_route *route);

@@ -1,0 +1,103 @@
+/*
+ * jobs.c - periodic work of a running server: a signed audit checkpoint when
+ * events arrived since the last one (so the log can be verified offline up
+ * to the last minute), and clean-up of login-failure rows past their window.
+ *
+ * One thread wakes every JOB_INTERVAL_S; each job is one tb_db_write. With
+ * several servers on one PostgreSQL the jobs will take an advisory lock
+ * first (scale-out issue); on SQLite there is one server.
+ */
+#include "accounts/accounts.h"
+#include "app/app.h"
+#include "lib/db.h"
+#include "lib/err.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define JOB_INTERVAL_S          60
+#define CHECKPOINT_MIN_INTERVAL (5LL * 60 * 1000)
+
+struct jobs {
+    struct tb_app *app;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool stop;
+};
+
+static int job_checkpoint(struct tb_db_conn *c, void *ctx)
+{
+    struct tb_app *app = ctx;
+    return audit_checkpoint_if_due(c, &app->audit, tb_time_now_ms(), CHECKPOINT_MIN_INTERVAL);
+}
+
+static int job_prune_failures(struct tb_db_conn *c, void *ctx)
+{
+    (void)ctx;
+    struct tb_db_stmt *s;
+    int rc = tb_db_prepare(c, "DELETE FROM login_failures WHERE at_ms < ?1", &s);
+    if (rc < 0)
+        return rc;
+    tb_db_bind_int64(s, 1, tb_time_now_ms() - LOGIN_FAILURE_WINDOW_MS);
+    rc = tb_db_step(s);
+    tb_db_stmt_done(s);
+    return rc < 0 ? rc : TB_OK;
+}
+
+static void *jobs_main(void *arg)
+{
+    struct jobs *j = arg;
+    pthread_mutex_lock(&j->lock);
+    while (!j->stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += JOB_INTERVAL_S;
+        int rc = 0;
+        while (!j->stop && rc != ETIMEDOUT)
+            rc = pthread_cond_timedwait(&j->cond, &j->lock, &until);
+        if (j->stop)
+            break;
+        pthread_mutex_unlock(&j->lock);
+        int a = tb_db_write(j->app->db, job_checkpoint, j->app);
+        int b = tb_db_write(j->app->db, job_prune_failures, NULL);
+        if (a < 0 || b < 0)
+            tb_log_warn("periodic jobs: checkpoint %s, prune %s", tb_err_code(a), tb_err_code(b));
+        pthread_mutex_lock(&j->lock);
+    }
+    pthread_mutex_unlock(&j->lock);
+    return NULL;
+}
+
+struct jobs *tb_jobs_start(struct tb_app *app)
+{
+    struct jobs *j = calloc(1, sizeof(*j));
+    if (!j)
+        return NULL;
+    j->app = app;
+    pthread_mutex_init(&j->lock, NULL);
+    pthread_cond_init(&j->cond, NULL);
+    if (pthread_create(&j->thread, NULL, jobs_main, j) != 0) {
+        free(j);
+        return NULL;
+    }
+    return j;
+}
+
+void tb_jobs_stop(struct jobs *j)
+{
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->lock);
+    j->stop = true;
+    pthread_cond_signal(&j->cond);
+    pthread_mutex_unlock(&j->lock);
+    pthread_join(j->thread, NULL);
+    pthread_cond_destroy(&j->cond);
+    pthread_mutex_destroy(&j->lock);
+    free(j);
+}
