@@ -1,6 +1,8 @@
 #!/bin/sh
 # Browser tests: start a throw-away tongban on a free port, run every
-# tests/e2e/*.test.mjs against it in Debian's chromium, stop it.
+# tests/e2e/*.test.mjs against it in Debian's chromium, stop it. The data
+# directory is made with `tongban init --demo`, so the demo accounts of
+# data/demo/README.md exist (the account tests log in as them).
 #
 #   scripts/test-web.sh                 uses build/tongban
 #   TB_BIN=build-x/tongban scripts/test-web.sh
@@ -77,7 +79,7 @@ else
         echo "test-web: $BIN not found; build first (make build) or set TB_BIN" >&2
         exit 1
     fi
-    if ! "$BIN" init --data "$data" >"$tmp/init.log" 2>&1; then
+    if ! "$BIN" init --data "$data" --demo >"$tmp/init.log" 2>&1; then
         echo "test-web: '$BIN init' failed:" >&2
         cat "$tmp/init.log" >&2
         exit 1

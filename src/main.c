@@ -2,6 +2,7 @@
  * main.c - the tongban command line: finds the subcommand and runs it.
  */
 #include "app/app.h"
+#include "audit/audit.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@ static const char usage[] =
     "  serve      serve the platform over HTTP\n"
     "  calendar   working-day calendar tools (dump)\n"
     "  admin      administrator accounts (bootstrap)\n"
+    "  audit      audit log tools (verify)\n"
     "  version    print the version\n"
     "\n"
     "Run `tongban COMMAND --help` for the options of a command.\n";
@@ -38,8 +40,8 @@ static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
 } commands[] = {
-    {"init", tb_cmd_init},   {"serve", tb_cmd_serve},  {"calendar", tb_cmd_calendar},
-    {"admin", tb_cmd_admin}, {"version", cmd_version},
+    {"init", tb_cmd_init},   {"serve", tb_cmd_serve}, {"calendar", tb_cmd_calendar},
+    {"admin", tb_cmd_admin}, {"audit", audit_cmd},    {"version", cmd_version},
 };
 
 int main(int argc, char **argv)

@@ -41,6 +41,11 @@ struct principal {
     int64_t session_id;  /* 0 for API clients */
     bool must_change_password;
     const char *role_name; /* for audit: the main role ("applicant", "sysadmin", ...) */
+    /* A department system's API client instead of a person: */
+    int64_t client_id;  /* api_clients.id, 0 for people */
+    const char *scopes; /* its space-separated permissions */
+    /* An agent acting for an applicant (X-On-Behalf-Of, under a grant): */
+    int64_t on_behalf_of; /* the applicant's account id, 0 when not acting */
 };
 
 /* ---- rules (pure, rules.c) ---------------------------------------------- */
@@ -64,6 +69,11 @@ size_t principal_permissions(const struct principal *p, const char **out, size_t
 /* The name used for the actor's role in audit events. */
 const char *principal_role_name(enum account_kind kind, unsigned roles);
 
+/* Permissions an API client may be given (a department system never logs
+ * in as a person): NULL-terminated. */
+extern const char *const client_scopes[];
+bool client_scope_valid(const char *scope);
+
 /* Password policy (SPEC §15, issue 4): applicants >= 12 characters; staff
  * >= 12 and three of four character classes; never a common password, never
  * containing the user name. 0 or TB_ERR_INVALID with the reason. */
@@ -80,8 +90,8 @@ bool password_is_common(const char *password);
  * each failure past the 5th, at most 15 minutes. 0 when not locked. */
 int64_t lockout_until(bool is_staff, int failures, int64_t last_failure_ms);
 
-#define LOGIN_FAILURE_WINDOW_MS (15LL * 60 * 1000)
-#define LOGIN_FAILURES_MAX      5
+#define LOGIN_FAILURE_WINDOW_MS   (15LL * 60 * 1000)
+#define LOGIN_FAILURES_MAX        5
 #define STAFF_PASSWORD_MAX_AGE_MS (90LL * 24 * 3600 * 1000)
 #define SESSION_IDLE_STAFF_MS     (15LL * 60 * 1000)
 #define SESSION_IDLE_APPLICANT_MS (30LL * 60 * 1000)

@@ -60,8 +60,8 @@ static const struct seed_account demo_accounts[] = {
      DEMO_PASSWORD, false},
     {"decider01", "staff", "周决定", NULL, NULL, NULL, NULL, "DEMO-CITY-XZSPJ", ROLE_DECIDER, 3,
      DEMO_PASSWORD, false},
-    {"reviewer02", "staff", "吴区审查", NULL, NULL, NULL, NULL, "DEMO-DIST-XZSPJ", ROLE_REVIEWER,
-     2, DEMO_PASSWORD, false},
+    {"reviewer02", "staff", "吴区审查", NULL, NULL, NULL, NULL, "DEMO-DIST-XZSPJ", ROLE_REVIEWER, 2,
+     DEMO_PASSWORD, false},
     {"supervisor01", "staff", "郑监察", NULL, NULL, NULL, NULL, "DEMO-CITY", ROLE_SUPERVISOR, 1,
      DEMO_PASSWORD, false},
     {"sysadmin", "staff", "系统管理员", NULL, NULL, NULL, NULL, NULL, ROLE_SYSADMIN, 0,
@@ -151,8 +151,7 @@ static int seed_account(struct seed *sd, struct tb_db_conn *c, const struct seed
         ident_mask(IDENT_PHONE, a->phone, strlen(a->phone), pmask, sizeof(pmask));
         if ((rc = pii_index(app, "id", a->number, idx)) < 0 ||
             (rc = pii_index(app, "phone", a->phone, pidx)) < 0 ||
-            (rc = pii_seal(app, "accounts.id_number", a->number, sd->arena, &idenc, &idlen)) <
-                0 ||
+            (rc = pii_seal(app, "accounts.id_number", a->number, sd->arena, &idenc, &idlen)) < 0 ||
             (rc = pii_seal(app, "accounts.phone", a->phone, sd->arena, &penc, &plen)) < 0)
             return rc;
     }
@@ -234,9 +233,14 @@ int accounts_seed_demo(struct tb_app *app)
 {
     struct tb_arena a;
     tb_arena_init(&a, 0);
-    struct seed sd = {app,         &a, demo_orgs, sizeof(demo_orgs) / sizeof(demo_orgs[0]),
-                      demo_accounts, sizeof(demo_accounts) / sizeof(demo_accounts[0]),
-                      "account.demo_create", 0};
+    struct seed sd = {app,
+                      &a,
+                      demo_orgs,
+                      sizeof(demo_orgs) / sizeof(demo_orgs[0]),
+                      demo_accounts,
+                      sizeof(demo_accounts) / sizeof(demo_accounts[0]),
+                      "account.demo_create",
+                      0};
     int rc = tb_db_write(app->db, write_seed, &sd);
     tb_arena_free(&a);
     return rc;
@@ -261,8 +265,9 @@ int accounts_bootstrap(struct tb_app *app, FILE *out)
         if (rc < 0)
             return rc;
         snprintf(passwords[i], sizeof(passwords[i]), "Tb-%.24s-9", tok);
-        accts[i] = (struct seed_account){admins[i].username, "staff", admins[i].name, NULL, NULL,
-                                         NULL, NULL, NULL, admins[i].role, 0, passwords[i], true};
+        accts[i] = (struct seed_account){
+            admins[i].username, "staff", admins[i].name, NULL, NULL, NULL, NULL, NULL,
+            admins[i].role,     0,       passwords[i],   true};
     }
     struct tb_arena a;
     tb_arena_init(&a, 0);

@@ -37,6 +37,15 @@ int accounts_api_reveal(struct tb_req *req);
 int accounts_api_settings_get(struct tb_req *req);
 int accounts_api_settings_put(struct tb_req *req);
 
+/* System administrator: API clients of department systems. */
+int accounts_api_clients_create(struct tb_req *req);
+int accounts_api_clients_list(struct tb_req *req);
+int accounts_api_clients_update(struct tb_req *req);
+/* Applicants: agents (代办) they authorise. */
+int accounts_api_agents_grant(struct tb_req *req);
+int accounts_api_agents_list(struct tb_req *req);
+int accounts_api_agents_revoke(struct tb_req *req);
+
 /* Demo organisations and accounts (init --demo); existing ones are kept. */
 struct tb_app;
 int accounts_seed_demo(struct tb_app *app);

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STAFF_LIST_MAX  500
-#define REASON_MIN      4
-#define REASON_MAX      200
+#define STAFF_LIST_MAX 500
+#define REASON_MIN     4
+#define REASON_MAX     200
 
 static char *dump(struct tb_req *req, json_t *v)
 {
@@ -72,8 +72,8 @@ static int check_level(struct tb_req *req, unsigned roles, long long level)
                                "业务人员需要审批权限级别 1 到 4",
                                "Staff with a business role need an authority level from 1 to 4");
     if (!business && level != 0)
-        return tb_resp_problem(req, TB_ERR_INVALID, "authority_level",
-                               "管理员没有审批权限级别", "Administrators have no authority level");
+        return tb_resp_problem(req, TB_ERR_INVALID, "authority_level", "管理员没有审批权限级别",
+                               "Administrators have no authority level");
     return TB_OK;
 }
 
@@ -130,9 +130,8 @@ int accounts_api_orgs_all(struct tb_req *req)
                             "code", tb_db_column_text(s, 1), "name", tb_db_column_text(s, 2),
                             "level", (json_int_t)tb_db_column_int64(s, 3), "kind",
                             tb_db_column_text(s, 4), "parent_id",
-                            tb_db_column_is_null(s, 5)
-                                ? json_null()
-                                : json_integer(tb_db_column_int64(s, 5))));
+                            tb_db_column_is_null(s, 5) ? json_null()
+                                                       : json_integer(tb_db_column_int64(s, 5))));
     tb_db_stmt_done(s);
     if (rc < 0) {
         json_decref(list);
@@ -168,11 +167,12 @@ static int write_staff_new(struct tb_db_conn *c, void *ctx)
         w->bad_org = true;
         return rc < 0 ? rc : TB_ERR_INVALID;
     }
-    rc = tb_db_prepare(c,
-                       "INSERT INTO accounts(kind, username, name, org_id, authority_level, roles, "
-                       "pw_hash, pw_salt, pw_iter, pw_changed_at, must_change_pw, created_at, "
-                       "updated_at) VALUES ('staff', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?9, ?9)",
-                       &s);
+    rc =
+        tb_db_prepare(c,
+                      "INSERT INTO accounts(kind, username, name, org_id, authority_level, roles, "
+                      "pw_hash, pw_salt, pw_iter, pw_changed_at, must_change_pw, created_at, "
+                      "updated_at) VALUES ('staff', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?9, ?9)",
+                      &s);
     if (rc < 0)
         return rc;
     tb_db_bind_text(s, 1, w->username, -1);
@@ -204,7 +204,7 @@ static int write_staff_new(struct tb_db_conn *c, void *ctx)
 
 int accounts_api_staff_create(struct tb_req *req)
 {
-    static const char *const fields[] = {"username", "name",     "org_id", "roles",
+    static const char *const fields[] = {"username",        "name",     "org_id", "roles",
                                          "authority_level", "password", NULL};
     struct tb_app *app = req->app;
     struct staff_new w = {0};
@@ -231,8 +231,7 @@ int accounts_api_staff_create(struct tb_req *req)
                                "authority_level must be 1 to 4");
     if ((rc = check_level(req, w.roles, level)) < 0)
         return rc;
-    if ((rc = accounts_need_string(req, "password", PASSWORD_MAX_BYTES, &password, "初始密码")) <
-        0)
+    if ((rc = accounts_need_string(req, "password", PASSWORD_MAX_BYTES, &password, "初始密码")) < 0)
         return rc;
     const char *zh, *en;
     if (password_check(ACCOUNT_STAFF, password, w.username, &zh, &en) < 0)
@@ -316,11 +315,11 @@ static int write_staff_upd(struct tb_db_conn *c, void *ctx)
     e.object_type = "account";
     e.object_id = oid;
     e.before_json = dump(w->req, json_pack("{s:o,s:i,s:s}", "roles", roles_json(w->before->roles),
-                                           "authority_level", w->before->authority_level,
-                                           "status", w->before->disabled ? "disabled" : "active"));
-    e.after_json = dump(w->req, json_pack("{s:o,s:i,s:s}", "roles", roles_json(w->roles),
-                                          "authority_level", w->level, "status",
-                                          w->disabled ? "disabled" : "active"));
+                                           "authority_level", w->before->authority_level, "status",
+                                           w->before->disabled ? "disabled" : "active"));
+    e.after_json =
+        dump(w->req, json_pack("{s:o,s:i,s:s}", "roles", roles_json(w->roles), "authority_level",
+                               w->level, "status", w->disabled ? "disabled" : "active"));
     return audit_append(c, &w->app->audit, &e, NULL);
 }
 
@@ -351,8 +350,8 @@ int accounts_api_staff_update(struct tb_req *req)
     if (before.id == p->account_id)
         return tb_resp_problem(req, TB_ERR_FORBIDDEN, NULL, "不能修改自己的角色或状态",
                                "You cannot change your own roles or status");
-    struct staff_upd w = {app, req, &before, before.roles, before.authority_level,
-                          before.disabled, tb_time_now_ms()};
+    struct staff_upd w = {
+        app, req, &before, before.roles, before.authority_level, before.disabled, tb_time_now_ms()};
     if (json_object_get(req->json, "roles") && (rc = parse_roles(req, &w.roles)) < 0)
         return rc;
     long long level = before.authority_level;
@@ -420,7 +419,8 @@ int accounts_api_reveal(struct tb_req *req)
                                "field must be id_number or phone");
     if (tb_json_get_string(req->json, "reason", true, REASON_MAX, &r.reason) < 0 ||
         tb_utf8_chars(r.reason, strlen(r.reason)) < REASON_MIN)
-        return tb_resp_problem(req, TB_ERR_INVALID, "reason", "请说明查看完整号码的理由（至少 4 个字）",
+        return tb_resp_problem(req, TB_ERR_INVALID, "reason",
+                               "请说明查看完整号码的理由（至少 4 个字）",
                                "A reason of at least 4 characters is required");
     struct tb_db_conn *c;
     struct tb_db_stmt *s;
@@ -449,8 +449,7 @@ int accounts_api_reveal(struct tb_req *req)
     if (!sealed)
         return TB_ERR_NOMEM;
     char *value;
-    rc = pii_open(app,
-                  strcmp(r.field, "phone") == 0 ? "accounts.phone" : "accounts.id_number",
+    rc = pii_open(app, strcmp(r.field, "phone") == 0 ? "accounts.phone" : "accounts.id_number",
                   sealed, n, &req->arena, &value);
     if (rc < 0)
         return rc;
@@ -464,8 +463,8 @@ int accounts_api_reveal(struct tb_req *req)
 /* ---- security settings ------------------------------------------------------------ */
 
 static const struct {
-    const char *name;  /* API field */
-    const char *key;   /* settings row */
+    const char *name; /* API field */
+    const char *key;  /* settings row */
     long long min, max, dflt;
 } settings_table[] = {
     {"session_idle_staff_min", "security.session_idle_staff_min", 1, 15, 15},
@@ -478,9 +477,9 @@ static json_t *settings_json(struct tb_db_conn *c)
 {
     json_t *o = json_object();
     for (size_t i = 0; i < NSETTINGS; i++)
-        json_object_set_new(o, settings_table[i].name,
-                            json_integer(store_setting_int(c, settings_table[i].key,
-                                                           settings_table[i].dflt)));
+        json_object_set_new(
+            o, settings_table[i].name,
+            json_integer(store_setting_int(c, settings_table[i].key, settings_table[i].dflt)));
     return o;
 }
 

@@ -77,7 +77,7 @@ int accounts_only_fields(struct tb_req *req, const char *const *allowed)
 }
 
 int accounts_need_string(struct tb_req *req, const char *field, size_t max_chars, const char **out,
-                       const char *label_zh)
+                         const char *label_zh)
 {
     if (tb_json_get_string(req->json, field, true, max_chars, out) < 0) {
         char zh[200], en[200];
@@ -227,30 +227,30 @@ static int write_register(struct tb_db_conn *c, void *ctx)
 
 int accounts_api_register(struct tb_req *req)
 {
-    static const char *const person_fields[] = {"kind",  "name",     "id_number",
-                                                "phone", "password", "username", NULL};
+    static const char *const person_fields[] = {"kind",     "name",     "id_number", "phone",
+                                                "password", "username", NULL};
     static const char *const org_fields[] = {
-        "kind",     "name",     "credit_code", "legal_representative", "contact_name",
-        "phone",    "password", "username",    NULL};
+        "kind",     "name",     "credit_code", "legal_representative", "contact_name", "phone",
+        "password", "username", NULL};
     struct tb_app *app = req->app;
     struct reg r = {0};
     const char *kind, *number, *phone, *password, *username = NULL;
     int rc;
     r.app = app;
     r.req = req;
-    if (!json_is_object(req->json) ||
-        tb_json_get_string(req->json, "kind", true, 16, &kind) < 0 ||
+    if (!json_is_object(req->json) || tb_json_get_string(req->json, "kind", true, 16, &kind) < 0 ||
         account_kind_parse(kind, &r.kind) < 0 || r.kind == ACCOUNT_STAFF)
         return tb_resp_problem(req, TB_ERR_INVALID, "kind", "请选择注册类型：自然人或法人",
                                "kind must be person or org");
     if ((rc = accounts_only_fields(req, r.kind == ACCOUNT_PERSON ? person_fields : org_fields)) < 0)
         return rc;
     if ((rc = accounts_need_string(req, "name", NAME_MAX_CHARS, &r.name,
-                          r.kind == ACCOUNT_PERSON ? "姓名" : "单位名称")) < 0)
+                                   r.kind == ACCOUNT_PERSON ? "姓名" : "单位名称")) < 0)
         return rc;
     const char *num_field = r.kind == ACCOUNT_PERSON ? "id_number" : "credit_code";
     if ((rc = accounts_need_string(req, num_field, 64, &number,
-                          r.kind == ACCOUNT_PERSON ? "居民身份证号码" : "统一社会信用代码")) < 0)
+                                   r.kind == ACCOUNT_PERSON ? "居民身份证号码"
+                                                            : "统一社会信用代码")) < 0)
         return rc;
     struct ident_result ir;
     if (r.kind == ACCOUNT_PERSON)
@@ -261,7 +261,8 @@ int accounts_api_register(struct tb_req *req)
         return tb_resp_problem(req, TB_ERR_INVALID, num_field, ident_reason_zh(ir.reason),
                                ident_reason_en(ir.reason));
     if (r.kind == ACCOUNT_ORG) {
-        if ((rc = accounts_need_string(req, "legal_representative", 50, &r.legal_rep, "法定代表人")) < 0 ||
+        if ((rc = accounts_need_string(req, "legal_representative", 50, &r.legal_rep,
+                                       "法定代表人")) < 0 ||
             (rc = accounts_need_string(req, "contact_name", 50, &r.contact, "联系人")) < 0)
             return rc;
     }
@@ -299,19 +300,18 @@ int accounts_api_register(struct tb_req *req)
         (rc = pii_index(app, "phone", phone, r.phone_index)) < 0 ||
         (rc = pii_seal(app, "accounts.id_number", norm, &req->arena, &r.id_enc, &r.id_enc_len)) <
             0 ||
-        (rc = pii_seal(app, "accounts.phone", phone, &req->arena, &r.phone_enc,
-                       &r.phone_enc_len)) < 0 ||
+        (rc = pii_seal(app, "accounts.phone", phone, &req->arena, &r.phone_enc, &r.phone_enc_len)) <
+            0 ||
         (rc = tb_random(r.salt, sizeof(r.salt))) < 0 ||
         (rc = password_hash(password, r.salt, r.iter, r.hash)) < 0)
         return rc;
     rc = tb_db_write(app->db, write_register, &r);
     if (rc == TB_ERR_CONFLICT)
-        return tb_resp_problem(req, TB_ERR_CONFLICT, r.conflict_field,
-                               strcmp(r.conflict_field, "username") == 0 ? "该用户名已被使用"
-                                                                        : "该证件号码已注册",
-                               strcmp(r.conflict_field, "username") == 0
-                                   ? "This user name is taken"
-                                   : "An account with this number exists");
+        return tb_resp_problem(
+            req, TB_ERR_CONFLICT, r.conflict_field,
+            strcmp(r.conflict_field, "username") == 0 ? "该用户名已被使用" : "该证件号码已注册",
+            strcmp(r.conflict_field, "username") == 0 ? "This user name is taken"
+                                                      : "An account with this number exists");
     if (rc < 0)
         return rc;
     struct account acc;
@@ -480,9 +480,9 @@ static int login_failures(struct tb_db_conn *c, const unsigned char key[TB_HMAC_
 static void set_cookie(struct tb_req *req, const char *token, int64_t max_age_s)
 {
     struct tb_app *app = req->app;
-    char *v = tb_arena_printf(&req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
-                              SESSION_COOKIE, token, (long long)max_age_s,
-                              app->cfg.cookie_secure ? "; Secure" : "");
+    char *v = tb_arena_printf(
+        &req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s", SESSION_COOKIE,
+        token, (long long)max_age_s, app->cfg.cookie_secure ? "; Secure" : "");
     if (v)
         tb_resp_header(req, "Set-Cookie", v);
 }
@@ -518,13 +518,13 @@ int accounts_api_login(struct tb_req *req)
 
     int failures = 0;
     int64_t last = 0;
-    if ((rc = login_failures(c, l.name_key, l.now - LOGIN_FAILURE_WINDOW_MS, &failures, &last)) <
-        0)
+    if ((rc = login_failures(c, l.name_key, l.now - LOGIN_FAILURE_WINDOW_MS, &failures, &last)) < 0)
         return rc;
     int64_t until = lockout_until(l.acc && l.acc->kind == ACCOUNT_STAFF, failures, last);
     if (until > l.now) {
         tb_db_write(app->db, write_login_locked, &l);
-        tb_resp_problem(req, TB_ERR_RATE_LIMITED, NULL, "登录失败次数过多，账号已暂时锁定，请稍后再试",
+        tb_resp_problem(req, TB_ERR_RATE_LIMITED, NULL,
+                        "登录失败次数过多，账号已暂时锁定，请稍后再试",
                         "Too many failed logins: locked for a while, try again later");
         char ra[24];
         snprintf(ra, sizeof(ra), "%lld", (long long)((until - l.now + 999) / 1000));
@@ -565,8 +565,8 @@ int accounts_api_login(struct tb_req *req)
     tb_time_format_iso(l.expires_at, exp, sizeof(exp));
     rc = tb_resp_json(req, 200,
                       json_pack("{s:s,s:o*,s:s,s:b}", "csrf_token", l.csrf, "account",
-                                account_json(l.acc, &p), "expires_at", exp,
-                                "must_change_password", p.must_change_password));
+                                account_json(l.acc, &p), "expires_at", exp, "must_change_password",
+                                p.must_change_password));
     set_cookie(req, l.token, SESSION_ABSOLUTE_MS / 1000);
     return rc;
 }
@@ -672,11 +672,12 @@ int accounts_api_my_sessions(struct tb_req *req)
         tb_time_format_iso(tb_db_column_int64(s, 3), seen, sizeof(seen));
         tb_time_format_iso(tb_db_column_int64(s, 4), exp, sizeof(exp));
         json_array_append_new(
-            list, json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s?,s:b}", "id", tb_db_column_text(s, 1),
-                            "created_at", created, "last_seen_at", seen, "expires_at", exp, "ip",
-                            tb_db_column_is_null(s, 5) ? NULL : tb_db_column_text(s, 5),
-                            "user_agent", tb_db_column_is_null(s, 6) ? NULL : tb_db_column_text(s, 6),
-                            "current", tb_db_column_int64(s, 0) == p->session_id));
+            list,
+            json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s?,s:b}", "id", tb_db_column_text(s, 1),
+                      "created_at", created, "last_seen_at", seen, "expires_at", exp, "ip",
+                      tb_db_column_is_null(s, 5) ? NULL : tb_db_column_text(s, 5), "user_agent",
+                      tb_db_column_is_null(s, 6) ? NULL : tb_db_column_text(s, 6), "current",
+                      tb_db_column_int64(s, 0) == p->session_id));
     }
     tb_db_stmt_done(s);
     if (rc < 0) {
@@ -766,7 +767,8 @@ int accounts_api_change_password(struct tb_req *req)
     w.p = req->user;
     if ((rc = accounts_only_fields(req, fields)) < 0)
         return rc;
-    if ((rc = accounts_need_string(req, "old_password", PASSWORD_MAX_BYTES, &old_pw, "原密码")) < 0 ||
+    if ((rc = accounts_need_string(req, "old_password", PASSWORD_MAX_BYTES, &old_pw, "原密码")) <
+            0 ||
         (rc = accounts_need_string(req, "new_password", PASSWORD_MAX_BYTES, &new_pw, "新密码")) < 0)
         return rc;
     struct tb_db_conn *c;

@@ -57,9 +57,9 @@ json_t *account_json(const struct account *a, const struct principal *as)
     json_object_set_new(o, "authority_level",
                         a->authority_level ? json_integer(a->authority_level) : json_null());
     json_object_set_new(o, "status", json_string(a->disabled ? "disabled" : "active"));
-    json_object_set_new(o, "must_change_password",
-                        json_boolean(a->must_change_pw ||
-                                     account_password_expired(a, tb_time_now_ms())));
+    json_object_set_new(
+        o, "must_change_password",
+        json_boolean(a->must_change_pw || account_password_expired(a, tb_time_now_ms())));
     if (as) {
         const char *perms[32];
         size_t n = principal_permissions(as, perms, 32);
@@ -76,6 +76,7 @@ void audit_from_req(struct tb_req *req, const struct principal *p, struct audit_
     memset(e, 0, sizeof(*e));
     e->actor_id = p ? p->account_id : 0;
     e->actor_role = p ? p->role_name : "anonymous";
+    e->on_behalf_of = p ? p->on_behalf_of : 0;
     e->org_id = p ? p->org_id : 0;
     e->ip = req->peer[0] ? req->peer : NULL;
     e->request_id = req->request_id;

@@ -13,12 +13,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SALT_LEN        16
-#define TOKEN_LEN       32 /* 256-bit session tokens (issue 4) */
-#define PUBLIC_ID_LEN   12
-#define SESSION_COOKIE  "tb_session"
-#define NAME_MAX_CHARS  100
-#define USERNAME_MAX    32
+#define SALT_LEN       16
+#define TOKEN_LEN      32 /* 256-bit session tokens (issue 4) */
+#define PUBLIC_ID_LEN  12
+#define SESSION_COOKIE "tb_session"
+#define NAME_MAX_CHARS 100
+#define USERNAME_MAX   32
 
 /* A row of accounts, as the feature uses it. Strings live in the arena. */
 struct account {
@@ -56,8 +56,7 @@ int password_hash(const char *password, const unsigned char salt[SALT_LEN], int 
                   unsigned char out[TB_SM3_LEN]);
 
 /* store.c */
-int store_account_by_id(struct tb_db_conn *c, int64_t id, struct tb_arena *a,
-                        struct account *out);
+int store_account_by_id(struct tb_db_conn *c, int64_t id, struct tb_arena *a, struct account *out);
 int store_account_by_username(struct tb_db_conn *c, const char *username, struct tb_arena *a,
                               struct account *out);
 int store_account_by_index(struct tb_db_conn *c, const unsigned char idx[TB_HMAC_SM3_LEN],
@@ -81,8 +80,8 @@ int settings_pbkdf2_iterations(struct tb_db_conn *c);
 /* Request helpers (api_session.c). Each answers the problem itself and
  * returns its error. */
 int accounts_only_fields(struct tb_req *req, const char *const *allowed);
-int accounts_need_string(struct tb_req *req, const char *field, size_t max_chars,
-                         const char **out, const char *label_zh);
+int accounts_need_string(struct tb_req *req, const char *field, size_t max_chars, const char **out,
+                         const char *label_zh);
 int accounts_random_token(char *out); /* 43 characters + NUL */
 bool accounts_username_ok(const char *u);
 

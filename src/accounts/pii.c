@@ -49,8 +49,8 @@ int pii_open(const struct tb_app *app, const char *label, const unsigned char *i
     char *buf = tb_arena_alloc(a, cap);
     if (!buf)
         return TB_ERR_NOMEM;
-    int rc = tb_open(app->keys.pii_seal, in, inlen, label, strlen(label), (unsigned char *)buf,
-                     cap, &len);
+    int rc = tb_open(app->keys.pii_seal, in, inlen, label, strlen(label), (unsigned char *)buf, cap,
+                     &len);
     if (rc < 0)
         return rc;
     buf[len] = '\0';

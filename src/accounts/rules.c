@@ -36,8 +36,8 @@ static const struct {
     unsigned bit;
     const char *name;
 } role_table[] = {
-    {ROLE_SYSADMIN, "sysadmin"}, {ROLE_SECADMIN, "secadmin"}, {ROLE_AUDITADMIN, "auditadmin"},
-    {ROLE_WINDOW, "window"},     {ROLE_REVIEWER, "reviewer"}, {ROLE_DECIDER, "decider"},
+    {ROLE_SYSADMIN, "sysadmin"}, {ROLE_SECADMIN, "secadmin"},     {ROLE_AUDITADMIN, "auditadmin"},
+    {ROLE_WINDOW, "window"},     {ROLE_REVIEWER, "reviewer"},     {ROLE_DECIDER, "decider"},
     {ROLE_HOTLINE, "hotline"},   {ROLE_SUPERVISOR, "supervisor"},
 };
 
@@ -101,6 +101,7 @@ static const struct {
      * audited. Administrators never see personal data. */
     {"pii.reveal", ROLE_WINDOW | ROLE_SUPERVISOR},
     {"case.apply", APPLICANT},
+    {"agent.grant", APPLICANT},
 };
 
 static unsigned principal_bits(const struct principal *p)
@@ -108,10 +109,40 @@ static unsigned principal_bits(const struct principal *p)
     return p->kind == ACCOUNT_STAFF ? p->roles : APPLICANT;
 }
 
+/* Scopes for department systems; the routes using them arrive with the
+ * licence library and case features. */
+const char *const client_scopes[] = {"licence.query", "case.read", "case.push", NULL};
+
+bool client_scope_valid(const char *scope)
+{
+    for (size_t i = 0; client_scopes[i]; i++)
+        if (strcmp(client_scopes[i], scope) == 0)
+            return true;
+    return false;
+}
+
+/* True when the space-separated list holds word. */
+static bool list_has(const char *list, const char *word)
+{
+    size_t wl = strlen(word);
+    for (const char *p = list; p && *p;) {
+        while (*p == ' ')
+            p++;
+        const char *end = strchr(p, ' ');
+        size_t l = end ? (size_t)(end - p) : strlen(p);
+        if (l == wl && strncmp(p, word, wl) == 0)
+            return true;
+        p = end;
+    }
+    return false;
+}
+
 bool principal_has(const struct principal *p, const char *perm)
 {
     if (strcmp(perm, "self") == 0)
         return true;
+    if (p->client_id)
+        return list_has(p->scopes, perm); /* clients: exactly their scopes */
     unsigned bits = principal_bits(p);
     for (size_t i = 0; i < sizeof(perm_table) / sizeof(perm_table[0]); i++)
         if (strcmp(perm_table[i].perm, perm) == 0)
@@ -124,6 +155,12 @@ size_t principal_permissions(const struct principal *p, const char **out, size_t
     size_t n = 0;
     if (n < cap)
         out[n++] = "self";
+    if (p->client_id) {
+        for (size_t i = 0; client_scopes[i] && n < cap; i++)
+            if (list_has(p->scopes, client_scopes[i]))
+                out[n++] = client_scopes[i];
+        return n;
+    }
     for (size_t i = 0; i < sizeof(perm_table) / sizeof(perm_table[0]) && n < cap; i++)
         if (perm_table[i].granted_to & principal_bits(p))
             out[n++] = perm_table[i].perm;

@@ -11,9 +11,9 @@
 #include <string.h>
 
 #define ACCOUNT_COLUMNS                                                                            \
-    "a.id, a.kind, a.username, a.name, a.id_number_masked, a.phone_masked, a.legal_rep, "        \
-    "a.contact_name, a.org_id, o.name, a.authority_level, a.roles, a.pw_hash, a.pw_salt, "       \
-    "a.pw_iter, a.pw_changed_at, a.must_change_pw, a.status, a.created_at "                      \
+    "a.id, a.kind, a.username, a.name, a.id_number_masked, a.phone_masked, a.legal_rep, "          \
+    "a.contact_name, a.org_id, o.name, a.authority_level, a.roles, a.pw_hash, a.pw_salt, "         \
+    "a.pw_iter, a.pw_changed_at, a.must_change_pw, a.status, a.created_at "                        \
     "FROM accounts a LEFT JOIN orgs o ON o.id = a.org_id "
 
 static const char *dup_text(struct tb_db_stmt *s, int col, struct tb_arena *a)
@@ -56,8 +56,7 @@ static int read_account(struct tb_db_stmt *s, struct tb_arena *a, struct account
     return TB_OK;
 }
 
-int store_account_by_id(struct tb_db_conn *c, int64_t id, struct tb_arena *a,
-                        struct account *out)
+int store_account_by_id(struct tb_db_conn *c, int64_t id, struct tb_arena *a, struct account *out)
 {
     struct tb_db_stmt *s;
     int rc = tb_db_prepare(c, "SELECT " ACCOUNT_COLUMNS "WHERE a.id = ?1", &s);
@@ -117,9 +116,9 @@ int64_t store_setting_int(struct tb_db_conn *c, const char *key, int64_t dflt)
 int64_t settings_session_idle_ms(struct tb_db_conn *c, bool staff)
 {
     int64_t max = staff ? SESSION_IDLE_STAFF_MS : SESSION_IDLE_APPLICANT_MS;
-    int64_t min = store_setting_int(c, staff ? "security.session_idle_staff_min"
-                                             : "security.session_idle_applicant_min",
-                                    max / 60000);
+    int64_t min = store_setting_int(
+        c, staff ? "security.session_idle_staff_min" : "security.session_idle_applicant_min",
+        max / 60000);
     int64_t ms = min * 60000;
     return ms > 0 && ms < max ? ms : max;
 }

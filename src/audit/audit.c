@@ -272,8 +272,7 @@ static const struct {
     {AUDIT_F_ACTOR_ROLE, offsetof(struct audit_event, actor_role), TEXT_PLAIN, false,
      AUDIT_ROLE_MAX, 0},
     {AUDIT_F_IP, offsetof(struct audit_event, ip), TEXT_PLAIN, false, AUDIT_IP_MAX, 0},
-    {AUDIT_F_ACTION, offsetof(struct audit_event, action), TEXT_ACTION, true, AUDIT_ACTION_MAX,
-     0},
+    {AUDIT_F_ACTION, offsetof(struct audit_event, action), TEXT_ACTION, true, AUDIT_ACTION_MAX, 0},
     {AUDIT_F_OBJECT_TYPE, offsetof(struct audit_event, object_type), TEXT_PLAIN, false,
      AUDIT_OBJECT_TYPE_MAX, 0},
     {AUDIT_F_OBJECT_ID, offsetof(struct audit_event, object_id), TEXT_PLAIN, false,
@@ -283,8 +282,8 @@ static const struct {
      AUDIT_REQUEST_ID_MAX, 0},
     {AUDIT_F_BEFORE_JSON, offsetof(struct audit_event, before_json), TEXT_JSON, false,
      AUDIT_JSON_MAX, 0},
-    {AUDIT_F_AFTER_JSON, offsetof(struct audit_event, after_json), TEXT_JSON, false,
-     AUDIT_JSON_MAX, 0},
+    {AUDIT_F_AFTER_JSON, offsetof(struct audit_event, after_json), TEXT_JSON, false, AUDIT_JSON_MAX,
+     0},
     {AUDIT_F_REASON, offsetof(struct audit_event, reason), TEXT_PLAIN, false,
      AUDIT_REASON_MAX_CHARS * 4, AUDIT_REASON_MAX_CHARS},
 };
@@ -390,6 +389,7 @@ static int head_read(struct tb_db_conn *c, const struct audit_keys *k, struct he
 {
     struct tb_db_stmt *s = NULL;
     unsigned char mac[TB_HMAC_SM3_LEN], want[TB_HMAC_SM3_LEN];
+    memset(h, 0, sizeof(*h));
     int rc = tb_db_prepare(c, sql_head_get, &s);
     if (rc < 0)
         return rc;
@@ -421,7 +421,7 @@ static int head_read(struct tb_db_conn *c, const struct audit_keys *k, struct he
         /* A moved anchor always has a head above it: purge keeps the newest
          * event. Without one, the head row was deleted. */
         rc = ok && h->seq == 0 && memcmp(h->hash, zero, TB_SM3_LEN) == 0 ? 0 : TB_ERR_CRYPTO;
-    } else if (rc == TB_DB_DONE) {
+    } else if (rc >= 0) {
         rc = TB_ERR_INTERNAL; /* the migration inserts the anchor row */
     }
     tb_db_stmt_done(s);

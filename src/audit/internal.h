@@ -74,7 +74,7 @@ int audit_head_mac(const unsigned char *key, int64_t seq, const unsigned char ha
 /* Signed / MAC'd messages. Checkpoint: "tongban-audit-checkpoint v1" || seq
  * || at_ms || hash; anchor: "tongban-audit-anchor v1" || seq || at_ms ||
  * hash. out must hold AUDIT_SIGNED_MSG_MAX bytes; returns the length. */
-#define AUDIT_SIGNED_MSG_MAX 64
+#define AUDIT_SIGNED_MSG_MAX 96
 size_t audit_checkpoint_msg(int64_t seq, int64_t at_ms, const unsigned char hash[TB_SM3_LEN],
                             unsigned char *out);
 size_t audit_anchor_msg(int64_t seq, int64_t at_ms, const unsigned char hash[TB_SM3_LEN],

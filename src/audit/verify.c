@@ -351,12 +351,16 @@ int audit_verify(struct tb_db *db, const struct audit_keys *k, struct audit_repo
         return rc == TB_ERR_INVALID ? TB_ERR_DB : rc;
     }
     report->seq = w.last_seq;
+    char span[64] = "";
+    if (report->events > 0)
+        snprintf(span, sizeof(span), " (seq %lld..%lld)", (long long)w.anchor_seq + 1,
+                 (long long)w.last_seq);
     snprintf(report->message, sizeof(report->message),
-             "intact: %lld events (seq %lld..%lld), %lld signed checkpoints%s%s",
-             (long long)report->events, (long long)w.anchor_seq + 1, (long long)w.last_seq,
+             "intact: %lld events%s, %lld signed checkpoints%s%s", (long long)report->events, span,
              (long long)report->checkpoints,
-             k->head_mac_key ? "" : "; head MAC not checked (no key): a tail cut back to a "
-                                    "checkpoint would not show",
+             k->head_mac_key ? ""
+                             : "; head MAC not checked (no key): a tail cut back to a "
+                               "checkpoint would not show",
              k->verify_key ? "" : "; signatures not checked (no public key)");
     return 0;
 }

@@ -53,6 +53,7 @@ static const struct key keys[] = {
     UINT(body_max_kb, 1, 1048576, "JSON request body limit, KiB"),
     UINT(json_max_depth, 1, 256, "JSON nesting limit"),
     UINT(db_busy_timeout_ms, 0, 600000, "SQLite busy timeout, milliseconds"),
+    UINT(audit_keep_days, 186, 36500, "days audit events are kept (at least 186)"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -74,6 +75,7 @@ void tb_config_defaults(struct tb_config *c)
     c->body_max_kb = 1024;
     c->json_max_depth = 32;
     c->db_busy_timeout_ms = 5000;
+    c->audit_keep_days = 365;
 }
 
 static const struct key *find_key(const char *name)

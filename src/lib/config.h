@@ -32,6 +32,7 @@ struct tb_config {
     unsigned body_max_kb; /* JSON request bodies */
     unsigned json_max_depth;
     unsigned db_busy_timeout_ms;
+    unsigned audit_keep_days; /* audit events older than this are purged (>= 186) */
 };
 
 /* Fills c with the defaults. */

@@ -111,19 +111,19 @@ static const struct {
     bool ok;
 } pw_cases[] = {
     {ACCOUNT_PERSON, "correct horse battery", NULL, true},
-    {ACCOUNT_PERSON, "elevenchars", NULL, false},      /* 11 */
-    {ACCOUNT_PERSON, "twelve chars", NULL, true},      /* 12 */
+    {ACCOUNT_PERSON, "elevenchars", NULL, false},               /* 11 */
+    {ACCOUNT_PERSON, "twelve chars", NULL, true},               /* 12 */
     {ACCOUNT_PERSON, "密码必须足够长才安全可靠好", NULL, true}, /* 12 characters, more bytes */
-    {ACCOUNT_PERSON, "密码太短了不行", NULL, false},  /* 7 characters, 21 bytes */
-    {ACCOUNT_PERSON, "password1234", NULL, false},     /* common */
-    {ACCOUNT_PERSON, "PASSWORD1234", NULL, false},     /* common, any case */
-    {ACCOUNT_PERSON, "Demo-Pass-2026", NULL, false},   /* the published demo password */
+    {ACCOUNT_PERSON, "密码太短了不行", NULL, false},            /* 7 characters, 21 bytes */
+    {ACCOUNT_PERSON, "password1234", NULL, false},              /* common */
+    {ACCOUNT_PERSON, "PASSWORD1234", NULL, false},              /* common, any case */
+    {ACCOUNT_PERSON, "Demo-Pass-2026", NULL, false},            /* the published demo password */
     {ACCOUNT_PERSON, "my name is zhangsan!", "zhangsan", false},
     {ACCOUNT_STAFF, "alllowercaseletters", "clerk", false},
     {ACCOUNT_STAFF, "lowercase and 123", "clerk", true},
     {ACCOUNT_STAFF, "Upper lower words", "clerk", true},
     {ACCOUNT_STAFF, "Abcdefghij12", "clerk", true},
-    {ACCOUNT_STAFF, "Abcdefghij1", "clerk", false},    /* 11 */
+    {ACCOUNT_STAFF, "Abcdefghij1", "clerk", false}, /* 11 */
     {ACCOUNT_STAFF, "ABCDEFGHIJKLMN", "clerk", false},
 };
 
@@ -135,8 +135,8 @@ static void test_passwords(void **state)
     assert_int_equal(password_list_load(e->data, e->len), 0);
     for (size_t i = 0; i < sizeof(pw_cases) / sizeof(pw_cases[0]); i++) {
         const char *zh = NULL, *en = NULL;
-        int rc = password_check(pw_cases[i].kind, pw_cases[i].password, pw_cases[i].username, &zh,
-                                &en);
+        int rc =
+            password_check(pw_cases[i].kind, pw_cases[i].password, pw_cases[i].username, &zh, &en);
         if ((rc == 0) != pw_cases[i].ok)
             fail_msg("case %zu (%s): got %d", i, pw_cases[i].password, rc);
     }
@@ -153,15 +153,9 @@ static const struct {
     int failures;
     int64_t want_delay_ms; /* 0: not locked */
 } lock_cases[] = {
-    {true, 4, 0},
-    {true, 5, 15 * 60 * 1000},
-    {true, 9, 15 * 60 * 1000},
-    {false, 4, 0},
-    {false, 5, 30 * 1000},
-    {false, 6, 60 * 1000},
-    {false, 7, 120 * 1000},
-    {false, 10, 15 * 60 * 1000},
-    {false, 50, 15 * 60 * 1000},
+    {true, 4, 0},           {true, 5, 15 * 60 * 1000},   {true, 9, 15 * 60 * 1000},
+    {false, 4, 0},          {false, 5, 30 * 1000},       {false, 6, 60 * 1000},
+    {false, 7, 120 * 1000}, {false, 10, 15 * 60 * 1000}, {false, 50, 15 * 60 * 1000},
 };
 
 static void test_lockout(void **state)
@@ -210,8 +204,8 @@ static void test_roles_db_constraint(void **state)
     static const struct {
         int64_t roles;
         bool ok;
-    } rows[] = {{1, true}, {2, true}, {4, true}, {8 | 16, true}, {3, false}, {5, false},
-                {6, false}, {1 | 8, false}, {4 | 128, false}, {256, false}};
+    } rows[] = {{1, true},  {2, true},  {4, true},      {8 | 16, true},   {3, false},
+                {5, false}, {6, false}, {1 | 8, false}, {4 | 128, false}, {256, false}};
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         int64_t r = rows[i].roles;
         int rc = tb_db_write(db, insert_staff, &r);

@@ -10,11 +10,8 @@
 //
 // State-changing requests (POST, PUT, PATCH, DELETE) carry the session's CSRF
 // token as X-CSRF-Token when the page holds one (common/session.js keeps it
-// in sessionStorage under CSRF_KEY after a login), and are sent with the
-// referrer policy 'strict-origin': the server answers pages with
-// Referrer-Policy: no-referrer, under which a browser would send "Origin:
-// null" and fail the server's Origin check; 'strict-origin' sends our own
-// origin and still never the page's path.
+// in sessionStorage under CSRF_KEY after a login); without it the server
+// answers 403 csrf_failed.
 
 import { lang, t } from './i18n.js';
 
@@ -55,7 +52,6 @@ export async function api(path, opts = {}) {
   if (UNSAFE_METHODS.has(method)) {
     const token = csrfToken();
     if (token && !('X-CSRF-Token' in h)) h['X-CSRF-Token'] = token;
-    init.referrerPolicy = 'strict-origin';
   }
   if (body !== undefined) {
     h['Content-Type'] = 'application/json';

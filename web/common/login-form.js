@@ -18,7 +18,7 @@ import { login, nextPage, PASSWORD_PAGE } from './session.js';
 addMessages({
   'zh-CN': {
     'login.failed': '账号或密码错误，请重新输入。连续多次输错，账号将被暂时锁定。',
-    'login.locked': '登录失败次数过多，该账号已被暂时锁定，请{wait}后再试。',
+    'login.locked': '登录失败次数过多，该账号已被暂时锁定，请 {wait}后再试。',
     'login.locked.nowait': '登录失败次数过多，该账号已被暂时锁定，请稍后再试。',
   },
   en: {

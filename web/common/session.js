@@ -24,6 +24,15 @@ export const PASSWORD_PAGE = `${ROOT}portal/profile.html#password`;
 
 /* ----------------------------------------------------------- CSRF token */
 
+/* True when this tab holds a CSRF token (it logged in itself). */
+export function hasCsrfToken() {
+  try {
+    return Boolean(window.sessionStorage.getItem(CSRF_KEY));
+  } catch {
+    return false;
+  }
+}
+
 function store(token) {
   try {
     if (token) window.sessionStorage.setItem(CSRF_KEY, token);
@@ -79,12 +88,15 @@ export async function currentAccount() {
 
 /*
  * The logged-in account; without one, go to loginPage (with ?next= back to
- * this page) and return null. An account that must change its password is
- * sent to the password page unless allowPasswordChange is set (that page
- * itself). Other errors are thrown.
+ * this page) and return null. A tab without the CSRF token (a new tab of a
+ * session started elsewhere: the token lives in sessionStorage and the API
+ * hands it out only at login) could read but not change anything, so it
+ * logs in too. An account that must change its password is sent to the
+ * password page unless allowPasswordChange is set (that page itself).
+ * Other errors are thrown.
  */
 export async function requireAccount({ loginPage = LOGIN_PAGES.portal, allowPasswordChange = false } = {}) {
-  const account = await currentAccount();
+  const account = hasCsrfToken() ? await currentAccount() : null;
   if (!account) {
     goToLogin(loginPage);
     return null;

@@ -5,7 +5,7 @@
 import '../common/account-text.js';
 import { addMessages } from '../common/i18n.js';
 import { renderLayout, setHeaderAccount } from '../common/layout.js';
-import { currentAccount, LOGIN_PAGES, logout, requireAccount } from '../common/session.js';
+import { currentAccount, hasCsrfToken, LOGIN_PAGES, logout, requireAccount } from '../common/session.js';
 
 addMessages({
   'zh-CN': {
@@ -31,14 +31,15 @@ addMessages({
 /*
  * Render the layout and find the account. With needAccount, a visitor who
  * is not logged in is sent to the login page (and null returned); otherwise
- * the account or null. allowPasswordChange: see requireAccount().
+ * the account or null (a tab that never logged in does not ask).
+ * allowPasswordChange: see requireAccount().
  */
 export async function startPortalPage({ needAccount = false, allowPasswordChange = false, checkAccount = true } = {}) {
   renderLayout();
   let account = null;
   if (needAccount) {
     account = await requireAccount({ loginPage: LOGIN_PAGES.portal, allowPasswordChange });
-  } else if (checkAccount) {
+  } else if (checkAccount && hasCsrfToken()) {
     account = await currentAccount().catch(() => null);
   }
   showAccount(account);
