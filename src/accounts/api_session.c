@@ -638,12 +638,35 @@ int accounts_api_me(struct tb_req *req)
     const struct principal *p = req->user;
     struct tb_db_conn *c;
     struct account acc;
+    if (p->client_id) {
+        const char *perms[16];
+        size_t n = principal_permissions(p, perms, 16);
+        json_t *pa = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(pa, json_string(perms[i]));
+        return tb_resp_json(
+            req, 200,
+            json_pack("{s:{s:s,s:o}}", "client", "name", p->role_name, "permissions", pa));
+    }
     int rc = tb_db_read_conn(app->db, &c);
     if (rc == 0)
         rc = store_account_by_id(c, p->account_id, &req->arena, &acc);
     if (rc < 0)
         return rc;
-    return tb_resp_json(req, 200, json_pack("{s:o*}", "account", account_json(&acc, p)));
+    json_t *o = json_pack("{s:o*}", "account", account_json(&acc, p));
+    if (o && p->on_behalf_of) {
+        /* 代办: name the applicant being acted for, masked like everywhere. */
+        struct account pr;
+        if ((rc = store_account_by_id(c, p->on_behalf_of, &req->arena, &pr)) < 0) {
+            json_decref(o);
+            return rc;
+        }
+        json_object_set_new(o, "acting_for",
+                            json_pack("{s:I,s:s,s:s,s:s?}", "id", (json_int_t)pr.id, "kind",
+                                      account_kind_name(pr.kind), "name", pr.name,
+                                      "id_number_masked", pr.id_number_masked));
+    }
+    return tb_resp_json(req, 200, o);
 }
 
 int accounts_api_my_sessions(struct tb_req *req)
