@@ -17,6 +17,7 @@
 #include "lib/timeutil.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
@@ -120,6 +121,23 @@ static void lower_copy(const char *in, char *out, size_t cap)
     for (; in[i] && i + 1 < cap; i++)
         out[i] = (char)tolower((unsigned char)in[i]);
     out[i] = '\0';
+}
+
+/* The session's CSRF token is derived from its cookie token, so any page of
+ * the session can get it again from GET /me (a new tab) while a site that
+ * cannot read our responses or our HttpOnly cookie cannot. */
+int accounts_csrf_token(const struct tb_app *app, const char *session_token, char *out)
+{
+    unsigned char mac[TB_HMAC_SM3_LEN], msg[64];
+    size_t tl = strlen(session_token);
+    if (tl + 5 > sizeof(msg))
+        return TB_ERR_INVALID;
+    memcpy(msg, "csrf:", 5);
+    memcpy(msg + 5, session_token, tl);
+    int rc = tb_hmac_sm3(app->keys.token_mac, TB_KEY_LEN, msg, tl + 5, mac);
+    if (rc == 0)
+        b64url(mac, sizeof(mac), out);
+    return rc;
 }
 
 /* ---- register ----------------------------------------------------------------- */
@@ -328,47 +346,75 @@ struct login {
     unsigned char name_key[TB_HMAC_SM3_LEN];
     const struct account *acc; /* NULL for an unknown name */
     bool ok;
-    int64_t now;
+    int64_t now, locked_until;
     /* On success: */
+    bool rehash; /* the setting changed since the hash was made */
+    int new_iter;
+    unsigned char new_salt[SALT_LEN], new_hash[TB_SM3_LEN];
     char token[64], csrf[64], public_id[2 * PUBLIC_ID_LEN + 1];
     int64_t idle_ms, expires_at, session_id;
     const char *user_agent;
 };
 
-static int write_login_failure(struct tb_db_conn *c, void *ctx)
+/* Reserves one attempt for the name before its password is checked: counts
+ * the failures of the window and, unless the name is locked, records this
+ * attempt as a failure (undone by a successful login). The writer runs one
+ * write at a time, so concurrent guesses cannot all pass the count: at most
+ * LOGIN_FAILURES_MAX attempts are checked per window. */
+static int write_login_attempt(struct tb_db_conn *c, void *ctx)
 {
     struct login *l = ctx;
     struct tb_db_stmt *s;
-    int rc = tb_db_prepare(c, "INSERT INTO login_failures(name_key, at_ms) VALUES (?1, ?2)", &s);
+    int failures = 0;
+    int64_t last = 0;
+    int rc = tb_db_prepare(c,
+                           "SELECT count(*), coalesce(max(at_ms), 0) FROM login_failures "
+                           "WHERE name_key = ?1 AND at_ms > ?2",
+                           &s);
+    if (rc < 0)
+        return rc;
+    tb_db_bind_blob(s, 1, l->name_key, sizeof(l->name_key));
+    tb_db_bind_int64(s, 2, l->now - LOGIN_FAILURE_WINDOW_MS);
+    rc = tb_db_step(s);
+    if (rc == TB_DB_ROW) {
+        failures = (int)tb_db_column_int64(s, 0);
+        last = tb_db_column_int64(s, 1);
+    }
+    tb_db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    l->locked_until = lockout_until(l->acc && l->acc->kind == ACCOUNT_STAFF, failures, last);
+    if (l->locked_until > l->now) {
+        struct audit_event e;
+        char oid[24];
+        audit_from_req(l->req, NULL, &e);
+        e.action = "session.login_locked";
+        e.result = "denied";
+        e.object_type = "account";
+        if (l->acc) {
+            snprintf(oid, sizeof(oid), "%lld", (long long)l->acc->id);
+            e.object_id = oid;
+        }
+        return audit_append(c, &l->app->audit, &e, NULL);
+    }
+    rc = tb_db_prepare(c, "INSERT INTO login_failures(name_key, at_ms) VALUES (?1, ?2)", &s);
     if (rc < 0)
         return rc;
     tb_db_bind_blob(s, 1, l->name_key, sizeof(l->name_key));
     tb_db_bind_int64(s, 2, l->now);
     rc = tb_db_step(s);
     tb_db_stmt_done(s);
-    if (rc < 0)
-        return rc;
-    struct audit_event e;
-    char oid[24];
-    audit_from_req(l->req, NULL, &e);
-    e.action = "session.login_failed";
-    e.result = "failed";
-    e.object_type = "account";
-    if (l->acc) {
-        snprintf(oid, sizeof(oid), "%lld", (long long)l->acc->id);
-        e.object_id = oid;
-    }
-    return audit_append(c, &l->app->audit, &e, NULL);
+    return rc < 0 ? rc : TB_OK;
 }
 
-static int write_login_locked(struct tb_db_conn *c, void *ctx)
+static int write_login_failure(struct tb_db_conn *c, void *ctx)
 {
     struct login *l = ctx;
     struct audit_event e;
     char oid[24];
     audit_from_req(l->req, NULL, &e);
-    e.action = "session.login_locked";
-    e.result = "denied";
+    e.action = "session.login_failed";
+    e.result = "failed";
     e.object_type = "account";
     if (l->acc) {
         snprintf(oid, sizeof(oid), "%lld", (long long)l->acc->id);
@@ -419,6 +465,22 @@ static int write_login_ok(struct tb_db_conn *c, void *ctx)
     if (rc < 0)
         return rc;
     l->session_id = tb_db_last_insert_id(c);
+    if (l->rehash) {
+        rc = tb_db_prepare(c,
+                           "UPDATE accounts SET pw_hash = ?2, pw_salt = ?3, pw_iter = ?4 "
+                           "WHERE id = ?1",
+                           &s);
+        if (rc < 0)
+            return rc;
+        tb_db_bind_int64(s, 1, l->acc->id);
+        tb_db_bind_blob(s, 2, l->new_hash, sizeof(l->new_hash));
+        tb_db_bind_blob(s, 3, l->new_salt, sizeof(l->new_salt));
+        tb_db_bind_int64(s, 4, l->new_iter);
+        rc = tb_db_step(s);
+        tb_db_stmt_done(s);
+        if (rc < 0)
+            return rc;
+    }
     struct principal p;
     principal_from_account(l->acc, l->session_id, &p);
     struct audit_event e;
@@ -455,26 +517,37 @@ static int find_login_account(struct tb_req *req, struct tb_db_conn *c, const ch
     return store_account_by_username(c, low, &req->arena, acc);
 }
 
-static int login_failures(struct tb_db_conn *c, const unsigned char key[TB_HMAC_SM3_LEN],
-                          int64_t since, int *count, int64_t *last)
+/* The PBKDF2 work for an unknown name: the iteration count most accounts
+ * have, so that a failed login takes as long whether or not the name
+ * exists (a lowered or raised setting only reaches an account at its next
+ * successful login). Refreshed every minute. */
+static int dummy_iterations(struct tb_db_conn *c)
 {
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static int cached;
+    static int64_t cached_at;
+    int64_t now = tb_time_now_ms();
+    pthread_mutex_lock(&lock);
+    int v = cached;
+    bool stale = !cached || now - cached_at > 60000;
+    pthread_mutex_unlock(&lock);
+    if (!stale)
+        return v;
     struct tb_db_stmt *s;
-    int rc = tb_db_prepare(c,
-                           "SELECT count(*), coalesce(max(at_ms), 0) FROM login_failures "
-                           "WHERE name_key = ?1 AND at_ms > ?2",
-                           &s);
-    if (rc < 0)
-        return rc;
-    tb_db_bind_blob(s, 1, key, TB_HMAC_SM3_LEN);
-    tb_db_bind_int64(s, 2, since);
-    rc = tb_db_step(s);
-    if (rc == TB_DB_ROW) {
-        *count = (int)tb_db_column_int64(s, 0);
-        *last = tb_db_column_int64(s, 1);
-        rc = TB_OK;
+    v = settings_pbkdf2_iterations(c);
+    if (tb_db_prepare(c,
+                      "SELECT pw_iter FROM accounts GROUP BY pw_iter ORDER BY count(*) DESC "
+                      "LIMIT 1",
+                      &s) == 0) {
+        if (tb_db_step(s) == TB_DB_ROW)
+            v = (int)tb_db_column_int64(s, 0);
+        tb_db_stmt_done(s);
     }
-    tb_db_stmt_done(s);
-    return rc;
+    pthread_mutex_lock(&lock);
+    cached = v;
+    cached_at = now;
+    pthread_mutex_unlock(&lock);
+    return v;
 }
 
 static void set_cookie(struct tb_req *req, const char *token, int64_t max_age_s)
@@ -506,23 +579,26 @@ int accounts_api_login(struct tb_req *req)
     l.app = app;
     l.req = req;
     l.now = tb_time_now_ms();
-    char low[65];
-    lower_copy(name, low, sizeof(low));
-    if ((rc = tb_hmac_sm3(app->keys.token_mac, TB_KEY_LEN, low, strlen(low), l.name_key)) < 0)
-        return rc;
     struct account acc;
     rc = find_login_account(req, c, name, &acc);
     if (rc < 0 && rc != TB_ERR_NOT_FOUND)
         return rc;
     l.acc = rc == 0 ? &acc : NULL;
-
-    int failures = 0;
-    int64_t last = 0;
-    if ((rc = login_failures(c, l.name_key, l.now - LOGIN_FAILURE_WINDOW_MS, &failures, &last)) < 0)
+    /* Failures count per account, whichever of its names was used (user
+     * name, ID number, credit code); per name for names of no account. */
+    char key[80];
+    if (l.acc)
+        snprintf(key, sizeof(key), "account:%lld", (long long)l.acc->id);
+    else {
+        memcpy(key, "name:", 5);
+        lower_copy(name, key + 5, sizeof(key) - 5);
+    }
+    if ((rc = tb_hmac_sm3(app->keys.token_mac, TB_KEY_LEN, key, strlen(key), l.name_key)) < 0)
         return rc;
-    int64_t until = lockout_until(l.acc && l.acc->kind == ACCOUNT_STAFF, failures, last);
+    if ((rc = tb_db_write(app->db, write_login_attempt, &l)) < 0)
+        return rc;
+    int64_t until = l.locked_until;
     if (until > l.now) {
-        tb_db_write(app->db, write_login_locked, &l);
         tb_resp_problem(req, TB_ERR_RATE_LIMITED, NULL,
                         "登录失败次数过多，账号已暂时锁定，请稍后再试",
                         "Too many failed logins: locked for a while, try again later");
@@ -535,7 +611,7 @@ int accounts_api_login(struct tb_req *req)
     /* The same work for every name: unknown ones hash against a fixed salt. */
     static const unsigned char dummy_salt[SALT_LEN] = "tongban-nobody!";
     unsigned char h[TB_SM3_LEN];
-    int iter = l.acc ? l.acc->pw_iter : settings_pbkdf2_iterations(c);
+    int iter = l.acc ? l.acc->pw_iter : dummy_iterations(c);
     if ((rc = password_hash(password, l.acc ? l.acc->pw_salt : dummy_salt, iter, h)) < 0)
         return rc;
     l.ok = l.acc && tb_ct_equal(h, l.acc->pw_hash, sizeof(h)) && !l.acc->disabled;
@@ -547,10 +623,20 @@ int accounts_api_login(struct tb_req *req)
     }
 
     unsigned char pid[PUBLIC_ID_LEN];
-    if ((rc = accounts_random_token(l.token)) < 0 || (rc = accounts_random_token(l.csrf)) < 0 ||
+    if ((rc = accounts_random_token(l.token)) < 0 ||
+        (rc = accounts_csrf_token(app, l.token, l.csrf)) < 0 ||
         (rc = tb_random(pid, sizeof(pid))) < 0 ||
         (rc = tb_hex_encode(pid, sizeof(pid), l.public_id, sizeof(l.public_id))) < 0)
         return rc;
+    /* The security administrator changed the iteration count: bring this
+     * account's hash to it now that we hold the password. */
+    l.new_iter = settings_pbkdf2_iterations(c);
+    if (l.acc->pw_iter != l.new_iter) {
+        if ((rc = tb_random(l.new_salt, sizeof(l.new_salt))) < 0 ||
+            (rc = password_hash(password, l.new_salt, l.new_iter, l.new_hash)) < 0)
+            return rc;
+        l.rehash = true;
+    }
     l.idle_ms = settings_session_idle_ms(c, l.acc->kind == ACCOUNT_STAFF);
     l.expires_at = l.now + SESSION_ABSOLUTE_MS;
     const char *ua = tb_req_header(req, "User-Agent");
@@ -654,6 +740,10 @@ int accounts_api_me(struct tb_req *req)
     if (rc < 0)
         return rc;
     json_t *o = json_pack("{s:o*}", "account", account_json(&acc, p));
+    char csrf[64];
+    const char *token = accounts_session_token(req);
+    if (o && token && accounts_csrf_token(app, token, csrf) == 0)
+        json_object_set_new(o, "csrf_token", json_string(csrf));
     if (o && p->on_behalf_of) {
         /* 代办: name the applicant being acted for, masked like everywhere. */
         struct account pr;

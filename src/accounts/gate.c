@@ -40,6 +40,11 @@ static const char *cookie_value(struct tb_req *req, const char *name)
     return NULL;
 }
 
+const char *accounts_session_token(struct tb_req *req)
+{
+    return cookie_value(req, SESSION_COOKIE);
+}
+
 static bool is_state_changing(const char *method)
 {
     return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&

@@ -84,6 +84,10 @@ int accounts_need_string(struct tb_req *req, const char *field, size_t max_chars
                          const char *label_zh);
 int accounts_random_token(char *out); /* 43 characters + NUL */
 bool accounts_username_ok(const char *u);
+/* The CSRF token of a session (43 characters + NUL into out). */
+int accounts_csrf_token(const struct tb_app *app, const char *session_token, char *out);
+/* The session token from the request's cookie, or NULL (arena copy). */
+const char *accounts_session_token(struct tb_req *req);
 
 /* The gate (gate.c) and the hooks the server needs. */
 int accounts_gate(struct tb_req *req, const struct tb_route *route);

@@ -8,7 +8,7 @@
 // only /me, /me/password and logout, and the page says so at the top.
 
 import { api, ApiError } from '../common/api.js';
-import { formatTime, kindLabel, rolesText, statusLabel } from '../common/account-text.js';
+import { kindLabel, rolesText, statusLabel } from '../common/account-text.js';
 import { checkRequired, clearErrors, formValues, setBusy, showAlert, showFieldError, showProblem } from '../common/forms.js';
 import { addMessages, onLangChange, t } from '../common/i18n.js';
 import { el } from '../common/layout.js';

@@ -1,0 +1,66 @@
+// index.js - 办事门户 home: a greeting and the account's links when logged
+// in, else the way to log in or register.
+
+import { kindLabel } from '../common/account-text.js';
+import { addMessages, onLangChange, t } from '../common/i18n.js';
+import { hasPermission } from '../common/session.js';
+import { startPortalPage } from './portal.js';
+
+addMessages({
+  'zh-CN': {
+    'ph.title': '办事门户 · 一网通办',
+    'ph.lead': '面向企业和群众：查找事项、网上申报、查询进度、评价服务。',
+    'ph.guest.title': '欢迎使用办事门户',
+    'ph.guest.text': '登录后可以网上申报事项、查询办理进度、管理您的账号。还没有账号的自然人和法人请先注册。',
+    'ph.login': '登录',
+    'ph.register': '注册账号',
+    'ph.hello': '您好，{name}',
+    'ph.kind': '账号类型：{kind}',
+    'ph.profile.desc': '查看账号信息，修改密码',
+    'ph.sessions.desc': '查看在哪些设备上登录，结束不认识的会话',
+    'ph.admin.desc': '账号权限、安全设置、审计日志',
+    'ph.apply': '在线办事',
+    'ph.apply.desc': '查找事项、网上申报、查询进度',
+  },
+  en: {
+    'ph.title': 'Service Portal · tongban',
+    'ph.lead': 'For citizens and businesses: find services, apply online, track progress, rate the service.',
+    'ph.guest.title': 'Welcome to the Service Portal',
+    'ph.guest.text':
+      'Log in to apply online, follow your cases and manage your account. Natural and legal persons without an account register first.',
+    'ph.login': 'Log in',
+    'ph.register': 'Register',
+    'ph.hello': 'Hello, {name}',
+    'ph.kind': 'Account type: {kind}',
+    'ph.profile.desc': 'See your account, change your password',
+    'ph.sessions.desc': 'See where you are logged in, end sessions you do not recognise',
+    'ph.admin.desc': 'Accounts and roles, security settings, audit log',
+    'ph.apply': 'Online services',
+    'ph.apply.desc': 'Find services, apply online, track progress',
+  },
+});
+
+const ADMIN_PERMISSIONS = ['staff.manage', 'security.settings', 'audit.read'];
+
+init();
+
+async function init() {
+  const account = await startPortalPage();
+  document.getElementById('home-status').hidden = true;
+  if (!account) {
+    document.getElementById('guest').hidden = false;
+    return;
+  }
+  if (account.must_change_password) {
+    window.location.assign('profile.html#password');
+    return;
+  }
+  const render = () => {
+    document.getElementById('member-title').textContent = t('ph.hello', { name: account.name || account.username });
+    document.getElementById('member-kind').textContent = t('ph.kind', { kind: kindLabel(account.kind) });
+  };
+  render();
+  onLangChange(render);
+  document.getElementById('admin-link').hidden = !ADMIN_PERMISSIONS.some((p) => hasPermission(account, p));
+  document.getElementById('member').hidden = false;
+}
