@@ -85,7 +85,7 @@ struct seed {
 
 static int64_t org_id_by_code(struct tb_db_conn *c, const char *code)
 {
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int64_t id = 0;
     if (!code || tb_db_prepare(c, "SELECT id FROM orgs WHERE code = ?1", &s) < 0)
         return 0;
@@ -100,7 +100,7 @@ static int seed_org(struct tb_db_conn *c, const struct seed_org *o, int64_t now)
 {
     if (org_id_by_code(c, o->code))
         return TB_OK;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc = tb_db_prepare(c,
                            "INSERT INTO orgs(code, name, parent_id, level, kind, created_at) "
                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -126,7 +126,7 @@ static int seed_account(struct seed *sd, struct tb_db_conn *c, const struct seed
                         int64_t now)
 {
     struct tb_app *app = sd->app;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc = tb_db_prepare(c, "SELECT 1 FROM accounts WHERE username = ?1", &s);
     if (rc < 0)
         return rc;

@@ -52,7 +52,7 @@ struct client_new {
 static int write_client_new(struct tb_db_conn *c, void *ctx)
 {
     struct client_new *w = ctx;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc;
     if (w->org_id) {
         rc = tb_db_prepare(c, "SELECT 1 FROM orgs WHERE id = ?1", &s);
@@ -156,7 +156,7 @@ int accounts_api_clients_list(struct tb_req *req)
 {
     struct tb_app *app = req->app;
     struct tb_db_conn *c;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc = tb_db_read_conn(app->db, &c);
     if (rc == 0)
         rc = tb_db_prepare(c,
@@ -194,7 +194,7 @@ struct client_status {
 static int write_client_status(struct tb_db_conn *c, void *ctx)
 {
     struct client_status *w = ctx;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc =
         tb_db_prepare(c, "UPDATE api_clients SET status = ?2, updated_at = ?3 WHERE id = ?1", &s);
     if (rc < 0)
@@ -256,7 +256,7 @@ static int write_grant_new(struct tb_db_conn *c, void *ctx)
 {
     struct grant_new *w = ctx;
     const struct principal *p = w->req->user;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc = tb_db_prepare(c,
                            "SELECT id FROM accounts WHERE username = ?1 AND kind = 'person' "
                            "AND status = 'active'",
@@ -348,7 +348,7 @@ int accounts_api_agents_list(struct tb_req *req)
     struct tb_app *app = req->app;
     const struct principal *p = req->user;
     struct tb_db_conn *c;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc = tb_db_read_conn(app->db, &c);
     if (rc == 0)
         rc = tb_db_prepare(
@@ -396,7 +396,7 @@ static int write_grant_revoke(struct tb_db_conn *c, void *ctx)
 {
     struct grant_revoke *w = ctx;
     const struct principal *p = w->req->user;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc = tb_db_prepare(c,
                            "UPDATE agent_grants SET revoked_at = ?3 WHERE public_id = ?1 AND "
                            "(principal_id = ?2 OR agent_id = ?2) AND revoked_at IS NULL",

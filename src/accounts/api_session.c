@@ -160,7 +160,7 @@ struct reg {
 static int exists(struct tb_db_conn *c, const char *sql, const void *blob, size_t bl,
                   const char *text)
 {
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc = tb_db_prepare(c, sql, &s);
     if (rc < 0)
         return rc;
@@ -189,7 +189,7 @@ static int write_register(struct tb_db_conn *c, void *ctx)
             return rc < 0 ? rc : TB_ERR_CONFLICT;
         }
     }
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     rc = tb_db_prepare(
         c,
         "INSERT INTO accounts(kind, username, name, id_number_enc, id_number_index, "
@@ -364,7 +364,7 @@ struct login {
 static int write_login_attempt(struct tb_db_conn *c, void *ctx)
 {
     struct login *l = ctx;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int failures = 0;
     int64_t last = 0;
     int rc = tb_db_prepare(c,
@@ -432,7 +432,7 @@ static int write_login_ok(struct tb_db_conn *c, void *ctx)
             0 ||
         (rc = tb_hmac_sm3(l->app->keys.token_mac, TB_KEY_LEN, l->csrf, strlen(l->csrf), ch)) < 0)
         return rc;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     rc = tb_db_prepare(c, "DELETE FROM login_failures WHERE name_key = ?1", &s);
     if (rc < 0)
         return rc;
@@ -517,10 +517,11 @@ static int find_login_account(struct tb_req *req, struct tb_db_conn *c, const ch
     return store_account_by_username(c, low, &req->arena, acc);
 }
 
-/* The PBKDF2 work for an unknown name: the iteration count most accounts
- * have, so that a failed login takes as long whether or not the name
- * exists (a lowered or raised setting only reaches an account at its next
- * successful login). Refreshed every minute. */
+/* The PBKDF2 work every failed login does: the largest iteration count of
+ * any account (or the setting, if larger). An unknown name is hashed that
+ * many times; a known account whose hash has fewer is padded with dummy
+ * work up to it; so a failure takes as long whether or not the name exists
+ * and whatever the account's hash age. Refreshed every minute. */
 static int dummy_iterations(struct tb_db_conn *c)
 {
     static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -533,13 +534,10 @@ static int dummy_iterations(struct tb_db_conn *c)
     pthread_mutex_unlock(&lock);
     if (!stale)
         return v;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     v = settings_pbkdf2_iterations(c);
-    if (tb_db_prepare(c,
-                      "SELECT pw_iter FROM accounts GROUP BY pw_iter ORDER BY count(*) DESC "
-                      "LIMIT 1",
-                      &s) == 0) {
-        if (tb_db_step(s) == TB_DB_ROW)
+    if (tb_db_prepare(c, "SELECT coalesce(max(pw_iter), 0) FROM accounts", &s) == 0) {
+        if (tb_db_step(s) == TB_DB_ROW && tb_db_column_int64(s, 0) > v)
             v = (int)tb_db_column_int64(s, 0);
         tb_db_stmt_done(s);
     }
@@ -611,11 +609,15 @@ int accounts_api_login(struct tb_req *req)
     /* The same work for every name: unknown ones hash against a fixed salt. */
     static const unsigned char dummy_salt[SALT_LEN] = "tongban-nobody!";
     unsigned char h[TB_SM3_LEN];
-    int iter = l.acc ? l.acc->pw_iter : dummy_iterations(c);
+    int full = dummy_iterations(c);
+    int iter = l.acc ? l.acc->pw_iter : full;
     if ((rc = password_hash(password, l.acc ? l.acc->pw_salt : dummy_salt, iter, h)) < 0)
         return rc;
     l.ok = l.acc && tb_ct_equal(h, l.acc->pw_hash, sizeof(h)) && !l.acc->disabled;
     if (!l.ok) {
+        unsigned char pad[TB_SM3_LEN];
+        if (iter < full && (rc = password_hash(password, dummy_salt, full - iter, pad)) < 0)
+            return rc;
         if ((rc = tb_db_write(app->db, write_login_failure, &l)) < 0)
             return rc;
         return tb_resp_problem(req, TB_ERR_LOGIN_FAILED, NULL, "账号或密码错误",
@@ -671,7 +673,7 @@ struct revoke {
 static int write_revoke(struct tb_db_conn *c, void *ctx)
 {
     struct revoke *r = ctx;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc;
     if (r->public_id)
         rc = tb_db_prepare(c,
@@ -764,7 +766,7 @@ int accounts_api_my_sessions(struct tb_req *req)
     struct tb_app *app = req->app;
     const struct principal *p = req->user;
     struct tb_db_conn *c;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int64_t now = tb_time_now_ms();
     int rc = tb_db_read_conn(app->db, &c);
     if (rc == 0)
@@ -820,6 +822,7 @@ struct pwchange {
     struct tb_app *app;
     struct tb_req *req;
     const struct principal *p;
+    unsigned char name_key[TB_HMAC_SM3_LEN]; /* its attempts, cleared on success */
     unsigned char salt[SALT_LEN], hash[TB_SM3_LEN];
     int iter;
     int64_t now;
@@ -828,7 +831,7 @@ struct pwchange {
 static int write_password(struct tb_db_conn *c, void *ctx)
 {
     struct pwchange *w = ctx;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc = tb_db_prepare(c,
                            "UPDATE accounts SET pw_hash = ?2, pw_salt = ?3, pw_iter = ?4, "
                            "pw_changed_at = ?5, must_change_pw = 0, updated_at = ?5 WHERE id = ?1",
@@ -840,6 +843,14 @@ static int write_password(struct tb_db_conn *c, void *ctx)
     tb_db_bind_blob(s, 3, w->salt, sizeof(w->salt));
     tb_db_bind_int64(s, 4, w->iter);
     tb_db_bind_int64(s, 5, w->now);
+    rc = tb_db_step(s);
+    tb_db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    rc = tb_db_prepare(c, "DELETE FROM login_failures WHERE name_key = ?1", &s);
+    if (rc < 0)
+        return rc;
+    tb_db_bind_blob(s, 1, w->name_key, sizeof(w->name_key));
     rc = tb_db_step(s);
     tb_db_stmt_done(s);
     if (rc < 0)
@@ -889,12 +900,36 @@ int accounts_api_change_password(struct tb_req *req)
     if ((rc = tb_db_read_conn(app->db, &c)) < 0 ||
         (rc = store_account_by_id(c, w.p->account_id, &req->arena, &acc)) < 0)
         return rc;
+    /* RULE: OWASP ASVS 4.0.3 V2.2.1 the current password is a password check:
+     * its wrong guesses count toward the account's lockout like logins. */
+    struct login l = {0};
+    l.app = app;
+    l.req = req;
+    l.acc = &acc;
+    l.now = tb_time_now_ms();
+    char key[40];
+    snprintf(key, sizeof(key), "account:%lld", (long long)acc.id);
+    if ((rc = tb_hmac_sm3(app->keys.token_mac, TB_KEY_LEN, key, strlen(key), l.name_key)) < 0 ||
+        (rc = tb_db_write(app->db, write_login_attempt, &l)) < 0)
+        return rc;
+    if (l.locked_until > l.now) {
+        tb_resp_problem(req, TB_ERR_RATE_LIMITED, NULL, "密码错误次数过多，请稍后再试",
+                        "Too many wrong passwords: try again later");
+        char ra[24];
+        snprintf(ra, sizeof(ra), "%lld", (long long)((l.locked_until - l.now + 999) / 1000));
+        tb_resp_header(req, "Retry-After", ra);
+        return TB_ERR_RATE_LIMITED;
+    }
     unsigned char h[TB_SM3_LEN];
     if ((rc = password_hash(old_pw, acc.pw_salt, acc.pw_iter, h)) < 0)
         return rc;
-    if (!tb_ct_equal(h, acc.pw_hash, sizeof(h)))
+    if (!tb_ct_equal(h, acc.pw_hash, sizeof(h))) {
+        if ((rc = tb_db_write(app->db, write_login_failure, &l)) < 0)
+            return rc;
         return tb_resp_problem(req, TB_ERR_INVALID, "old_password", "原密码不正确",
                                "The current password is wrong");
+    }
+    memcpy(w.name_key, l.name_key, sizeof(w.name_key));
     const char *why_zh, *why_en;
     if (password_check(acc.kind, new_pw, acc.username, &why_zh, &why_en) < 0)
         return tb_resp_problem(req, TB_ERR_INVALID, "new_password", why_zh, why_en);

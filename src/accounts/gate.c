@@ -72,7 +72,7 @@ struct touch {
 static int touch_session(struct tb_db_conn *c, void *ctx)
 {
     struct touch *t = ctx;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc = tb_db_prepare(c, "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1", &s);
     if (rc < 0)
         return rc;
@@ -99,7 +99,7 @@ static int client_gate(struct tb_req *req, const struct tb_route *route, const c
     if (tb_hmac_sm3(app->keys.token_mac, TB_KEY_LEN, dot + 1, strlen(dot + 1), h) < 0)
         return TB_ERR_INTERNAL;
     struct tb_db_conn *c;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc = tb_db_read_conn(app->db, &c);
     if (rc == 0)
         rc = tb_db_prepare(c,
@@ -138,7 +138,7 @@ static int agent_acting(struct tb_req *req, struct principal *p, const char *gra
 {
     struct tb_app *app = req->app;
     struct tb_db_conn *c;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int64_t now = tb_time_now_ms();
     int rc = tb_db_read_conn(app->db, &c);
     if (rc == 0)
@@ -165,8 +165,11 @@ int accounts_gate(struct tb_req *req, const struct tb_route *route)
 {
     struct tb_app *app = req->app;
     const char *auth = tb_req_header(req, "Authorization");
-    if (auth && !tb_req_header(req, "Cookie"))
+    if (auth && !tb_req_header(req, "Cookie")) {
+        if (tb_req_header(req, "X-On-Behalf-Of"))
+            return TB_ERR_FORBIDDEN; /* a system never acts as an agent */
         return client_gate(req, route, auth);
+    }
     const char *token = cookie_value(req, SESSION_COOKIE);
     if (!token || strlen(token) != 43) /* base64url of 32 bytes */
         return TB_ERR_UNAUTHENTICATED;
@@ -178,7 +181,7 @@ int accounts_gate(struct tb_req *req, const struct tb_route *route)
     int rc = tb_db_read_conn(app->db, &c);
     if (rc < 0)
         return rc;
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     rc = tb_db_prepare(c,
                        "SELECT id, account_id, csrf_hash, last_seen_at, idle_ms, expires_at "
                        "FROM sessions WHERE token_hash = ?1 AND revoked_at IS NULL",

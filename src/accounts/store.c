@@ -58,7 +58,7 @@ static int read_account(struct tb_db_stmt *s, struct tb_arena *a, struct account
 
 int store_account_by_id(struct tb_db_conn *c, int64_t id, struct tb_arena *a, struct account *out)
 {
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc = tb_db_prepare(c, "SELECT " ACCOUNT_COLUMNS "WHERE a.id = ?1", &s);
     if (rc < 0)
         return rc;
@@ -71,7 +71,7 @@ int store_account_by_id(struct tb_db_conn *c, int64_t id, struct tb_arena *a, st
 int store_account_by_username(struct tb_db_conn *c, const char *username, struct tb_arena *a,
                               struct account *out)
 {
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc = tb_db_prepare(c, "SELECT " ACCOUNT_COLUMNS "WHERE a.username = ?1", &s);
     if (rc < 0)
         return rc;
@@ -84,7 +84,7 @@ int store_account_by_username(struct tb_db_conn *c, const char *username, struct
 int store_account_by_index(struct tb_db_conn *c, const unsigned char idx[TB_HMAC_SM3_LEN],
                            struct tb_arena *a, struct account *out)
 {
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int rc = tb_db_prepare(c, "SELECT " ACCOUNT_COLUMNS "WHERE a.id_number_index = ?1", &s);
     if (rc < 0)
         return rc;
@@ -96,7 +96,7 @@ int store_account_by_index(struct tb_db_conn *c, const unsigned char idx[TB_HMAC
 
 int64_t store_setting_int(struct tb_db_conn *c, const char *key, int64_t dflt)
 {
-    struct tb_db_stmt *s;
+    struct tb_db_stmt *s = NULL;
     int64_t v = dflt;
     if (tb_db_prepare(c, "SELECT value FROM settings WHERE key = ?1", &s) < 0)
         return dflt;

@@ -85,7 +85,7 @@ static void *jobs_main(void *arg)
         int64_t now = tb_time_now_ms();
         if (now - j->last_purge_ms >= PURGE_EVERY_MS) {
             struct purge p = {j->app, 0};
-            int prc;
+            int prc = 0;
             do {
                 p.deleted = 0;
                 prc = tb_db_write(j->app->db, job_purge, &p);

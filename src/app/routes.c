@@ -67,7 +67,7 @@ const struct tb_route tb_routes[] = {
     {"GET", "/api/v1/security/settings", accounts_api_settings_get, "security.settings",
      "Security settings", 0, 0},
     {"PUT", "/api/v1/security/settings", accounts_api_settings_put, "security.settings",
-     "Tighten security settings", TB_ROUTE_JSON_BODY, 0},
+     "Change security settings within their limits", TB_ROUTE_JSON_BODY, 0},
 };
 
 const size_t tb_routes_count = sizeof(tb_routes) / sizeof(tb_routes[0]);

@@ -98,8 +98,8 @@ static void test_api_clients(void **state)
     resp_free(&r);
 
     /* Scopes a client may not hold, and bad input. */
-    as(&admin, "POST", "/api/v1/api-clients", NULL, "{\"name\":\"x\",\"scopes\":[\"staff.manage\"]}",
-       &r);
+    as(&admin, "POST", "/api/v1/api-clients", NULL,
+       "{\"name\":\"x\",\"scopes\":[\"staff.manage\"]}", &r);
     assert_int_equal(r.status, 422);
     assert_string_equal(json_string_value(json_object_get(r.json, "field")), "scopes");
     resp_free(&r);

@@ -290,3 +290,106 @@ char *raw_exchange(const struct test_server *s, const char *bytes, size_t len, i
     close(fd);
     return b.p ? b.p : calloc(1, 1);
 }
+
+/* ---- sessions ------------------------------------------------------------- */
+
+const char *resp_set_cookie(const struct http_resp *r, const char *name)
+{
+    static _Thread_local char value[1024];
+    static const char hname[] = "Set-Cookie:";
+    size_t hl = strlen(hname), nl = strlen(name);
+    const char *p = r->headers;
+    while (p && *p) {
+        const char *eol = strstr(p, "\r\n");
+        if (!eol)
+            break;
+        if ((size_t)(eol - p) > hl && strncasecmp(p, hname, hl) == 0) {
+            const char *v = p + hl;
+            while (*v == ' ')
+                v++;
+            if ((size_t)(eol - v) > nl && strncmp(v, name, nl) == 0 && v[nl] == '=') {
+                size_t vl = (size_t)(eol - v);
+                if (vl >= sizeof(value))
+                    vl = sizeof(value) - 1;
+                memcpy(value, v, vl);
+                value[vl] = '\0';
+                return value;
+            }
+        }
+        p = eol + 2;
+    }
+    return NULL;
+}
+
+long client_login(const struct test_server *s, const char *username, const char *password,
+                  struct tb_client *c, struct http_resp *out)
+{
+    struct http_resp r;
+    json_t *body = json_pack("{s:s,s:s}", "username", username, "password", password);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (!text)
+        return -1;
+    const char *const ct[] = {"Content-Type: application/json", NULL};
+    int rc = http_req(s, "POST", "/api/v1/sessions", ct, text, (size_t)-1, &r);
+    free(text);
+    if (rc != 0) {
+        resp_free(&r);
+        return -1;
+    }
+    long status = r.status;
+    if (c && status == 200) {
+        memset(c, 0, sizeof(*c));
+        const char *sc = resp_set_cookie(&r, "tb_session");
+        const char *csrf = json_string_value(json_object_get(r.json, "csrf_token"));
+        json_t *id = json_object_get(json_object_get(r.json, "account"), "id");
+        if (sc) {
+            size_t l = strcspn(sc, ";");
+            if (l >= sizeof(c->cookie))
+                l = sizeof(c->cookie) - 1;
+            memcpy(c->cookie, sc, l);
+            c->cookie[l] = '\0';
+        }
+        if (csrf)
+            snprintf(c->csrf, sizeof(c->csrf), "%s", csrf);
+        c->account_id = json_is_integer(id) ? (long long)json_integer_value(id) : 0;
+    }
+    if (out)
+        *out = r;
+    else
+        resp_free(&r);
+    return status;
+}
+
+int client_req(const struct test_server *s, const struct tb_client *c, const char *method,
+               const char *path, const char *body, unsigned flags, const char *const *extra,
+               struct http_resp *out)
+{
+    char cookie[200], csrf[160], origin[200];
+    const char *h[24];
+    int n = 0;
+    bool changing =
+        strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "OPTIONS") != 0;
+    if (c && c->cookie[0]) {
+        snprintf(cookie, sizeof(cookie), "Cookie: %s", c->cookie);
+        h[n++] = cookie;
+    }
+    if (c && changing && !(flags & CLIENT_NO_CSRF)) {
+        snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %s", c->csrf);
+        h[n++] = csrf;
+    }
+    if (flags & CLIENT_ORIGIN) {
+        snprintf(origin, sizeof(origin), "Origin: %s", s->base);
+        h[n++] = origin;
+    } else if (flags & CLIENT_BAD_ORIGIN) {
+        h[n++] = "Origin: http://evil.example";
+    }
+    if (flags & CLIENT_EN)
+        h[n++] = "Accept-Language: en";
+    if (body)
+        h[n++] = "Content-Type: application/json";
+    for (int i = 0; extra && extra[i] && n < 23; i++)
+        h[n++] = extra[i];
+    h[n] = NULL;
+    return http_req(s, method, path, h, body, body ? (size_t)-1 : 0, out);
+}

@@ -52,4 +52,38 @@ char *raw_exchange(const struct test_server *s, const char *bytes, size_t len, i
 /* The problem+json "code" of r, or "" when r is not a problem. */
 const char *problem_code(const struct http_resp *r);
 
+/* ---- sessions: cookie and CSRF token (docs/accounts.md) -------------------- */
+
+/* One logged-in browser: its session cookie and CSRF token. */
+struct tb_client {
+    char cookie[160]; /* "tb_session=TOKEN", the value of a Cookie header */
+    char csrf[128];   /* csrf_token of the login answer */
+    long long account_id;
+};
+
+/* Logs in with POST /api/v1/sessions. On 200 fills *c (cookie, CSRF token,
+ * account id). Returns the HTTP status, or -1 when the request failed. The
+ * answer is left in *out when out is not NULL (the caller frees it). */
+long client_login(const struct test_server *s, const char *username, const char *password,
+                  struct tb_client *c, struct http_resp *out);
+
+enum {
+    CLIENT_NO_CSRF = 1u << 0,    /* leave out X-CSRF-Token */
+    CLIENT_ORIGIN = 1u << 1,     /* send Origin: the server's own origin */
+    CLIENT_BAD_ORIGIN = 1u << 2, /* send Origin: http://evil.example */
+    CLIENT_EN = 1u << 3,         /* Accept-Language: en */
+};
+
+/* One request as c (NULL: without a cookie). A body is sent as
+ * application/json. State-changing methods (not GET/HEAD/OPTIONS) carry
+ * c's X-CSRF-Token unless CLIENT_NO_CSRF. extra: more NULL-terminated
+ * "Name: value" headers, or NULL. 0 or -1 like http_req. */
+int client_req(const struct test_server *s, const struct tb_client *c, const char *method,
+               const char *path, const char *body, unsigned flags, const char *const *extra,
+               struct http_resp *out);
+
+/* The Set-Cookie line that sets cookie name (any of several Set-Cookie
+ * headers), copied into a static buffer, or NULL. */
+const char *resp_set_cookie(const struct http_resp *r, const char *name);
+
 #endif
