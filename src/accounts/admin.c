@@ -12,6 +12,7 @@
 #include "lib/db.h"
 #include "lib/embed.h"
 #include "lib/err.h"
+#include "lib/log.h"
 #include "lib/timeutil.h"
 
 #include <stdio.h>
@@ -287,8 +288,12 @@ int accounts_bootstrap(struct tb_app *app, FILE *out)
     return TB_OK;
 }
 
-int accounts_init(void)
+int accounts_init(const char *verifier)
 {
+    if (!realname_verifier_find(verifier)) {
+        tb_log_error("realname_verifier \"%s\" is not a known verifier", verifier);
+        return TB_ERR_INVALID;
+    }
     const struct tb_embedded *e = tb_embedded_find("data/passwords/common.txt");
     return e ? password_list_load(e->data, e->len) : TB_ERR_INTERNAL;
 }

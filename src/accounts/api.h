@@ -53,8 +53,9 @@ int accounts_seed_demo(struct tb_app *app);
  * TB_ERR_CONFLICT when they exist already. */
 #include <stdio.h>
 int accounts_bootstrap(struct tb_app *app, FILE *out);
-/* Loads the embedded common-password list; once at start. */
-int accounts_init(void);
+/* Loads the embedded common-password list and checks the configured
+ * real-name verifier exists; once at start. */
+int accounts_init(const char *verifier);
 
 /* The authorisation gate the server calls for every non-public route. */
 int accounts_gate(struct tb_req *req, const struct tb_route *route);

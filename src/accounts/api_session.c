@@ -155,6 +155,7 @@ struct reg {
     int iter;
     int64_t now, id;
     const char *conflict_field;
+    const char *verifier; /* which real-name verifier vouched */
 };
 
 static int exists(struct tb_db_conn *c, const char *sql, const void *blob, size_t bl,
@@ -196,7 +197,7 @@ static int write_register(struct tb_db_conn *c, void *ctx)
         "id_number_masked, phone_enc, phone_index, phone_masked, legal_rep, contact_name, "
         "pw_hash, pw_salt, pw_iter, pw_changed_at, verified_at, verifier, created_at, updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, "
-        "'local-checksum', ?15, ?15)",
+        "?16, ?15, ?15)",
         &s);
     if (rc < 0)
         return rc;
@@ -224,6 +225,7 @@ static int write_register(struct tb_db_conn *c, void *ctx)
     tb_db_bind_blob(s, 13, r->salt, sizeof(r->salt));
     tb_db_bind_int64(s, 14, r->iter);
     tb_db_bind_int64(s, 15, r->now);
+    tb_db_bind_text(s, 16, r->verifier, -1);
     rc = tb_db_step(s);
     tb_db_stmt_done(s);
     if (rc < 0)
@@ -301,12 +303,19 @@ int accounts_api_register(struct tb_req *req)
     if (password_check(r.kind, password, username, &why_zh, &why_en) < 0)
         return tb_resp_problem(req, TB_ERR_INVALID, "password", why_zh, why_en);
 
-    /* Real-name verification: the local verifier accepts checksum-valid
-     * numbers (done above); a deployment plugs in the public-security
-     * interface here. */
     char norm[IDENT_ORG_LEN + 1];
     enum ident_kind ik = r.kind == ACCOUNT_PERSON ? IDENT_PERSON : IDENT_ORG;
     ident_normalise(ik, number, strlen(number), norm, sizeof(norm));
+    /* Real-name verification through the configured verifier (verifier.c). */
+    const struct realname_verifier *v = realname_verifier_find(app->cfg.realname_verifier);
+    if (!v)
+        return TB_ERR_UNAVAILABLE;
+    struct realname_request rr = {r.kind, r.name, norm, phone};
+    if ((rc = v->verify(&rr, &why_zh, &why_en)) == TB_ERR_INVALID)
+        return tb_resp_problem(req, TB_ERR_INVALID, num_field, why_zh, why_en);
+    if (rc < 0)
+        return rc;
+    r.verifier = v->recorded;
     ident_mask(ik, norm, strlen(norm), r.id_masked, sizeof(r.id_masked));
     ident_mask(IDENT_PHONE, phone, strlen(phone), r.phone_masked, sizeof(r.phone_masked));
     struct tb_db_conn *c;

@@ -55,6 +55,22 @@ int pii_open(const struct tb_app *app, const char *label, const unsigned char *i
 int password_hash(const char *password, const unsigned char salt[SALT_LEN], int iterations,
                   unsigned char out[TB_SM3_LEN]);
 
+/* verifier.c: real-name verification behind one interface. */
+struct realname_request {
+    enum account_kind kind;
+    const char *name;
+    const char *number; /* normalised ID number or credit code */
+    const char *phone;
+};
+struct realname_verifier {
+    const char *name;     /* the setting's value */
+    const char *recorded; /* what accounts.verifier records */
+    /* 0 when the identity is confirmed; TB_ERR_INVALID with a reason when it
+     * is refused; another error when the service cannot answer. */
+    int (*verify)(const struct realname_request *r, const char **why_zh, const char **why_en);
+};
+const struct realname_verifier *realname_verifier_find(const char *name);
+
 /* store.c */
 int store_account_by_id(struct tb_db_conn *c, int64_t id, struct tb_arena *a, struct account *out);
 int store_account_by_username(struct tb_db_conn *c, const char *username, struct tb_arena *a,

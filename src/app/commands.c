@@ -382,7 +382,7 @@ int tb_cmd_serve(int argc, char **argv)
     }
     char keydir[TB_CONFIG_PATH_MAX + 8];
     snprintf(keydir, sizeof(keydir), "%s/%s", app.cfg.data, TB_KEYS_SUBDIR);
-    if (app_attach_keys(&app, keydir) < 0 || accounts_init() < 0)
+    if (app_attach_keys(&app, keydir) < 0 || accounts_init(app.cfg.realname_verifier) < 0)
         goto done;
     if (tb_app_open_db(&app.cfg, &app.db) < 0)
         goto done;
@@ -513,7 +513,8 @@ int tb_cmd_admin(int argc, char **argv)
     char keydir[TB_CONFIG_PATH_MAX + 8];
     snprintf(keydir, sizeof(keydir), "%s/%s", app.cfg.data, TB_KEYS_SUBDIR);
     int code = 1;
-    if (tb_crypto_init() < 0 || app_attach_keys(&app, keydir) < 0 || accounts_init() < 0)
+    if (tb_crypto_init() < 0 || app_attach_keys(&app, keydir) < 0 ||
+        accounts_init(app.cfg.realname_verifier) < 0)
         goto done;
     if (tb_app_open_db(&app.cfg, &app.db) < 0)
         goto done;

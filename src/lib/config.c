@@ -54,6 +54,7 @@ static const struct key keys[] = {
     UINT(json_max_depth, 1, 256, "JSON nesting limit"),
     UINT(db_busy_timeout_ms, 0, 600000, "SQLite busy timeout, milliseconds"),
     UINT(audit_keep_days, 186, 36500, "days audit events are kept (at least 186)"),
+    STR(realname_verifier, "real-name verifier: local (checksum only) or a deployment's"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -76,6 +77,7 @@ void tb_config_defaults(struct tb_config *c)
     c->json_max_depth = 32;
     c->db_busy_timeout_ms = 5000;
     c->audit_keep_days = 365;
+    snprintf(c->realname_verifier, sizeof(c->realname_verifier), "local");
 }
 
 static const struct key *find_key(const char *name)

@@ -32,7 +32,10 @@ struct tb_config {
     unsigned body_max_kb; /* JSON request bodies */
     unsigned json_max_depth;
     unsigned db_busy_timeout_ms;
-    unsigned audit_keep_days; /* audit events older than this are purged (>= 186) */
+    unsigned audit_keep_days;
+    char realname_verifier[32];
+        /* "local" (checksum only) or a deployment's verifier */ /* audit events older than this are
+                                                                    purged (>= 186) */
 };
 
 /* Fills c with the defaults. */
