@@ -14,8 +14,7 @@
 
 #include <string.h>
 
-static int verify_local(const struct realname_request *r, const char **why_zh,
-                        const char **why_en)
+static int verify_local(const struct realname_request *r, const char **why_zh, const char **why_en)
 {
     (void)r;
     (void)why_zh;

@@ -34,8 +34,8 @@ struct tb_config {
     unsigned db_busy_timeout_ms;
     unsigned audit_keep_days;
     char realname_verifier[32];
-        /* "local" (checksum only) or a deployment's verifier */ /* audit events older than this are
-                                                                    purged (>= 186) */
+    /* "local" (checksum only) or a deployment's verifier */ /* audit events older than this are
+                                                                purged (>= 186) */
 };
 
 /* Fills c with the defaults. */
