@@ -55,6 +55,8 @@ static const struct seed_account demo_accounts[] = {
      DEMO_PASSWORD, false},
     {"hengxin", "org", "示范恒信科技有限公司", "91350100M000100Y43", "13900139000", "王恒信",
      "赵敏", NULL, 0, 0, DEMO_PASSWORD, false},
+    {"huaxin", "org", "示范华信商贸有限公司", "91440300MA01K3Q27W", "13900139001", "陈华信",
+     "林晓", NULL, 0, 0, DEMO_PASSWORD, false},
     {"window01", "staff", "钱窗口", NULL, NULL, NULL, NULL, "DEMO-CITY-XZSPJ", ROLE_WINDOW, 1,
      DEMO_PASSWORD, false},
     {"reviewer01", "staff", "孙审查", NULL, NULL, NULL, NULL, "DEMO-CITY-XZSPJ", ROLE_REVIEWER, 2,

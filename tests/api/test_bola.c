@@ -46,6 +46,7 @@ static struct ident ids[] = {
     {.username = "zhangsan", .full_id = "11010519491231002X", .full_phone = "13800138000"},
     {.username = "lisi", .full_id = "110101199003074258", .full_phone = "13800138001"},
     {.username = "hengxin", .full_id = "91350100M000100Y43", .full_phone = "13900139000"},
+    {.username = "huaxin", .full_id = "91440300MA01K3Q27W", .full_phone = "13900139001"},
     {.username = "reviewer01"},
     {.username = "reviewer02"},
     {.username = "decider01"},
@@ -58,7 +59,7 @@ static struct ident ids[] = {
 };
 #define NIDS      (sizeof(ids) / sizeof(ids[0]))
 #define NACCOUNTS (NIDS - 1) /* ids[0..NACCOUNTS-1] log in; the last is the API client */
-#define APPLICANT 3          /* ids[0..2] are applicants */
+#define APPLICANT 4          /* ids[0..3] are applicants: two people, two companies */
 #define CLIENT    (&ids[NIDS - 1])
 
 static struct ident *by_name(const char *u)
