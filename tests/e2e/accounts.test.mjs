@@ -8,8 +8,9 @@
 //       then logs in (by ID number) and the profile shows the number masked;
 //   (b) five wrong passwords, then the sixth attempt, even with the right
 //       password, shows the lock message with the wait;
-//   (c) each administrator sees only their own section (sysadmin: staff
-//       accounts, secadmin: security settings, auditadmin: audit log), and
+//   (c) each administrator sees only their own sections (sysadmin: staff
+//       accounts and API clients, secadmin: security settings, auditadmin:
+//       audit log), and
 //       an applicant opening admin/ sees none; the sysadmin's attempt to
 //       combine an administrator role with another shows the server's
 //       三权分立 refusal under the roles;
@@ -49,11 +50,12 @@ const VIEWPORTS = {
 
 const DEMO_PASSWORD = 'Demo-Pass-2026'; // data/demo/README.md
 const ADMINS = [
-  { username: 'sysadmin', section: 'staff', heading: /工作人员账号/ },
+  // The system administrator also has the API clients (tests/e2e/delegation.test.mjs).
+  { username: 'sysadmin', section: 'staff', heading: /工作人员账号/, also: ['apiclients'] },
   { username: 'secadmin', section: 'security', heading: /安全设置/ },
   { username: 'auditadmin', section: 'audit', heading: /审计日志/ },
 ];
-const SECTIONS = ADMINS.map((a) => a.section);
+const SECTIONS = ADMINS.flatMap((a) => [a.section, ...(a.also || [])]);
 
 /* ------------------------------------------------------------- 身份证号 */
 
@@ -381,7 +383,8 @@ describe('(c) each administrator sees only their own section', () => {
         const section = page.locator(`section#${admin.section}`);
         await section.waitFor({ state: 'visible' });
         assert.match(await section.locator('h2').first().textContent(), admin.heading);
-        for (const other of SECTIONS.filter((s) => s !== admin.section)) {
+        for (const own of admin.also || []) assert.equal(await page.locator(`section#${own}`).count(), 1, `${admin.username} gets the ${own} section`);
+        for (const other of SECTIONS.filter((s) => s !== admin.section && !(admin.also || []).includes(s))) {
           assert.equal(await page.locator(`#${other}`).count(), 0, `${admin.username} must not get the ${other} section`);
         }
         assert.equal(await page.locator('#no-admin').count(), 0);

@@ -3,9 +3,10 @@
 //
 // Each section is a module that builds itself into an empty <section> and
 // names the permission it needs (docs/accounts.md): staff accounts need
-// staff.manage (系统管理员), security settings security.settings (安全管理员),
-// the audit log audit.read (审计管理员). Under 三权分立 an administrator has
-// exactly one of them. A section the account lacks the permission for is
+// staff.manage and API clients apiclient.manage (both 系统管理员), security
+// settings security.settings (安全管理员), the audit log audit.read
+// (审计管理员). Under 三权分立 an administrator holds the permissions of
+// exactly one administrator role. A section the account lacks the permission for is
 // never built, so it is not in the page at all; the API would refuse it
 // anyway (403). An account with none of them sees a plain notice.
 
@@ -14,6 +15,7 @@ import { addMessages, applyI18n, onLangChange, t } from '../common/i18n.js';
 import { el, renderLayout } from '../common/layout.js';
 import { hasPermission, LOGIN_PAGES, requireAccount } from '../common/session.js';
 import { showAdminAccount } from './admin.js';
+import * as apiclients from './apiclients.js';
 import * as audit from './audit.js';
 import * as security from './security.js';
 import * as staff from './staff.js';
@@ -42,7 +44,7 @@ addMessages({
 
 /* The sections, in page order; each module exports id, permission, titleKey and
  * mount(section, account), which fills the section from its <template>. */
-const SECTIONS = [staff, security, audit];
+const SECTIONS = [staff, apiclients, security, audit];
 
 init();
 

@@ -71,7 +71,7 @@ addMessages({
     'staff.create.submit': 'Create account',
     'staff.created': 'Staff account {username} created. The initial password must be changed at the first login.',
     'staff.cancel': 'Cancel',
-    'staff.table': 'Staff accounts',
+    'staff.table': 'List of staff accounts',
     'staff.f.username': 'User name',
     'staff.f.name': 'Name',
     'staff.f.org': 'Organisation',

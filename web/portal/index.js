@@ -18,7 +18,8 @@ addMessages({
     'ph.kind': '账号类型：{kind}',
     'ph.profile.desc': '查看账号信息，修改密码',
     'ph.sessions.desc': '查看在哪些设备上登录，结束不认识的会话',
-    'ph.admin.desc': '账号权限、安全设置、审计日志',
+    'ph.agents.desc': '授权他人代您办事，查看和撤销代办授权',
+    'ph.admin.desc': '账号权限、接口客户端、安全设置、审计日志',
     'ph.apply': '在线办事',
     'ph.apply.desc': '查找事项、网上申报、查询进度',
   },
@@ -34,13 +35,14 @@ addMessages({
     'ph.kind': 'Account type: {kind}',
     'ph.profile.desc': 'See your account, change your password',
     'ph.sessions.desc': 'See where you are logged in, end sessions you do not recognise',
-    'ph.admin.desc': 'Accounts and roles, security settings, audit log',
+    'ph.agents.desc': 'Let someone act for you; see and revoke authorisations',
+    'ph.admin.desc': 'Accounts and roles, API clients, security settings, audit log',
     'ph.apply': 'Online services',
     'ph.apply.desc': 'Find services, apply online, track progress',
   },
 });
 
-const ADMIN_PERMISSIONS = ['staff.manage', 'security.settings', 'audit.read'];
+const ADMIN_PERMISSIONS = ['staff.manage', 'apiclient.manage', 'security.settings', 'audit.read'];
 
 init();
 
@@ -62,5 +64,7 @@ async function init() {
   render();
   onLangChange(render);
   document.getElementById('admin-link').hidden = !ADMIN_PERMISSIONS.some((p) => hasPermission(account, p));
+  // 代办: applicants authorise agents; natural persons may be one.
+  document.getElementById('agents-link').hidden = !(hasPermission(account, 'agent.grant') || account.kind === 'person');
   document.getElementById('member').hidden = false;
 }

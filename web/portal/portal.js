@@ -16,6 +16,7 @@ addMessages({
     'portal.menu.home': '门户首页',
     'portal.menu.profile': '个人中心',
     'portal.menu.sessions': '登录设备',
+    'portal.menu.agents': '代办授权',
   },
   en: {
     'crumb.label': 'You are here',
@@ -25,6 +26,7 @@ addMessages({
     'portal.menu.home': 'Portal home',
     'portal.menu.profile': 'My account',
     'portal.menu.sessions': 'Sessions',
+    'portal.menu.agents': 'Agents',
   },
 });
 
@@ -46,9 +48,13 @@ export async function startPortalPage({ needAccount = false, allowPasswordChange
   return account;
 }
 
-/* The account box in the header (or none). */
+/* The account box in the header (or none). Staff accounts neither give nor
+ * hold agent authorisations (代办), so their menu has no such tab. */
 export function showAccount(account) {
   setHeaderAccount(account, { profileHref: 'profile.html', onLogout: portalLogout });
+  if (account && account.kind === 'staff') {
+    for (const a of document.querySelectorAll('.page-tabs a[href="agents.html"]')) a.hidden = true;
+  }
 }
 
 /* Log out and go to the login page with a "you have logged out" notice. */
