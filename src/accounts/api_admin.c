@@ -21,15 +21,6 @@
 #define REASON_MIN     4
 #define REASON_MAX     200
 
-static char *dump(struct tb_req *req, json_t *v)
-{
-    char *s = v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char *copy = s ? tb_arena_strdup(&req->arena, s) : NULL;
-    free(s);
-    json_decref(v);
-    return copy;
-}
-
 static json_t *roles_json(unsigned roles)
 {
     json_t *a = json_array();
@@ -206,9 +197,10 @@ static int write_staff_new(struct tb_db_conn *c, void *ctx)
     e.action = "account.create";
     e.object_type = "account";
     e.object_id = oid;
-    e.after_json = dump(w->req, json_pack("{s:s,s:o,s:I,s:i}", "username", w->username, "roles",
-                                          roles_json(w->roles), "org_id", (json_int_t)w->org_id,
-                                          "authority_level", w->level));
+    e.after_json =
+        accounts_json_text(w->req, json_pack("{s:s,s:o,s:I,s:i}", "username", w->username, "roles",
+                                             roles_json(w->roles), "org_id", (json_int_t)w->org_id,
+                                             "authority_level", w->level));
     return audit_append(c, &w->app->audit, &e, NULL);
 }
 
@@ -326,12 +318,13 @@ static int write_staff_upd(struct tb_db_conn *c, void *ctx)
     e.action = "account.update";
     e.object_type = "account";
     e.object_id = oid;
-    e.before_json = dump(w->req, json_pack("{s:o,s:i,s:s}", "roles", roles_json(w->before->roles),
-                                           "authority_level", w->before->authority_level, "status",
-                                           w->before->disabled ? "disabled" : "active"));
-    e.after_json =
-        dump(w->req, json_pack("{s:o,s:i,s:s}", "roles", roles_json(w->roles), "authority_level",
-                               w->level, "status", w->disabled ? "disabled" : "active"));
+    e.before_json = accounts_json_text(
+        w->req, json_pack("{s:o,s:i,s:s}", "roles", roles_json(w->before->roles), "authority_level",
+                          w->before->authority_level, "status",
+                          w->before->disabled ? "disabled" : "active"));
+    e.after_json = accounts_json_text(
+        w->req, json_pack("{s:o,s:i,s:s}", "roles", roles_json(w->roles), "authority_level",
+                          w->level, "status", w->disabled ? "disabled" : "active"));
     return audit_append(c, &w->app->audit, &e, NULL);
 }
 
@@ -420,7 +413,7 @@ static int write_reveal(struct tb_db_conn *c, void *ctx)
     e.object_type = "account";
     e.object_id = oid;
     e.reason = r->reason;
-    e.after_json = dump(r->req, json_pack("{s:s}", "field", r->field));
+    e.after_json = accounts_json_text(r->req, json_pack("{s:s}", "field", r->field));
     return audit_append(c, &r->app->audit, &e, NULL);
 }
 
@@ -567,7 +560,7 @@ static int write_settings(struct tb_db_conn *c, void *ctx)
     e.object_type = "settings";
     e.object_id = "security";
     e.before_json = w->before;
-    e.after_json = dump(w->req, after);
+    e.after_json = accounts_json_text(w->req, after);
     return audit_append(c, &w->app->audit, &e, NULL);
 }
 
@@ -601,7 +594,7 @@ int accounts_api_settings_put(struct tb_req *req)
     struct tb_db_conn *c;
     if ((rc = tb_db_read_conn(app->db, &c)) < 0)
         return rc;
-    w.before = dump(req, settings_json(c));
+    w.before = accounts_json_text(req, settings_json(c));
     if ((rc = tb_db_write(app->db, write_settings, &w)) < 0)
         return rc;
     return tb_resp_json(req, 200, json_pack("{s:o}", "settings", settings_json(c)));

@@ -22,15 +22,6 @@
 #define GRANT_MAX_DAYS   366
 #define CLIENTS_LIST_MAX 500
 
-static char *dump_json(struct tb_req *req, json_t *v)
-{
-    char *s = v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char *copy = s ? tb_arena_strdup(&req->arena, s) : NULL;
-    free(s);
-    json_decref(v);
-    return copy;
-}
-
 static json_t *iso(int64_t ms)
 {
     char b[32];
@@ -97,7 +88,8 @@ static int write_client_new(struct tb_db_conn *c, void *ctx)
     e.action = "api_client.create";
     e.object_type = "api_client";
     e.object_id = w->client_id;
-    e.after_json = dump_json(w->req, json_pack("{s:s,s:s}", "name", w->name, "scopes", w->scopes));
+    e.after_json =
+        accounts_json_text(w->req, json_pack("{s:s,s:s}", "name", w->name, "scopes", w->scopes));
     return audit_append(c, &w->app->audit, &e, NULL);
 }
 
@@ -215,7 +207,7 @@ static int write_client_status(struct tb_db_conn *c, void *ctx)
     e.action = "api_client.update";
     e.object_type = "api_client";
     e.object_id = oid;
-    e.after_json = dump_json(w->req, json_pack("{s:s}", "status", w->status));
+    e.after_json = accounts_json_text(w->req, json_pack("{s:s}", "status", w->status));
     return audit_append(c, &w->app->audit, &e, NULL);
 }
 
@@ -292,9 +284,9 @@ static int write_grant_new(struct tb_db_conn *c, void *ctx)
     e.action = "agent.grant";
     e.object_type = "agent_grant";
     e.object_id = w->public_id;
-    e.after_json =
-        dump_json(w->req, json_pack("{s:I,s:s,s:o}", "agent_id", (json_int_t)w->agent_id, "scope",
-                                    w->scope, "valid_until", iso(w->valid_until)));
+    e.after_json = accounts_json_text(w->req, json_pack("{s:I,s:s,s:o}", "agent_id",
+                                                        (json_int_t)w->agent_id, "scope", w->scope,
+                                                        "valid_until", iso(w->valid_until)));
     return audit_append(c, &w->app->audit, &e, NULL);
 }
 

@@ -6,6 +6,7 @@
 #include "lib/err.h"
 #include "lib/timeutil.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* RULE: issue 4 staff passwords rotate every 90 days */
@@ -81,4 +82,13 @@ void audit_from_req(struct tb_req *req, const struct principal *p, struct audit_
     e->ip = req->peer[0] ? req->peer : NULL;
     e->request_id = req->request_id;
     e->result = "ok";
+}
+
+char *accounts_json_text(struct tb_req *req, json_t *v)
+{
+    char *s = v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    char *copy = s ? tb_arena_strdup(&req->arena, s) : NULL;
+    free(s);
+    json_decref(v);
+    return copy;
 }

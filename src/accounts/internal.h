@@ -86,6 +86,10 @@ bool account_password_expired(const struct account *a, int64_t now);
 /* The principal for an account. */
 void principal_from_account(const struct account *a, int64_t session_id, struct principal *p);
 
+/* v as compact JSON text with sorted keys, in the request arena (for audit
+ * before/after); releases v. NULL when out of memory. */
+char *accounts_json_text(struct tb_req *req, json_t *v);
+
 /* Audit helpers: an event from the request and principal (may be NULL). */
 void audit_from_req(struct tb_req *req, const struct principal *p, struct audit_event *e);
 
