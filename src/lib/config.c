@@ -54,6 +54,7 @@ static const struct key keys[] = {
     UINT(json_max_depth, 1, 256, "JSON nesting limit"),
     UINT(db_busy_timeout_ms, 0, 600000, "SQLite busy timeout, milliseconds"),
     UINT(audit_keep_days, 186, 36500, "days audit events are kept (at least 186)"),
+    UINT(pbkdf2_min_iterations, 10000, 5000000, "floor for the password hash iteration setting"),
     STR(realname_verifier, "real-name verifier: local (checksum only) or a deployment's"),
 };
 
@@ -77,6 +78,7 @@ void tb_config_defaults(struct tb_config *c)
     c->json_max_depth = 32;
     c->db_busy_timeout_ms = 5000;
     c->audit_keep_days = 365;
+    c->pbkdf2_min_iterations = 100000;
     snprintf(c->realname_verifier, sizeof(c->realname_verifier), "local");
 }
 

@@ -33,6 +33,7 @@ struct tb_config {
     unsigned json_max_depth;
     unsigned db_busy_timeout_ms;
     unsigned audit_keep_days;
+    unsigned pbkdf2_min_iterations; /* the security administrator cannot go below */
     char realname_verifier[32];
     /* "local" (checksum only) or a deployment's verifier */ /* audit events older than this are
                                                                 purged (>= 186) */
