@@ -16,35 +16,10 @@
 // Screenshots go to tests/e2e/out/.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, request } from 'playwright-core';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-const OUT = join(HERE, 'out');
-const BASE = process.env.TB_BASE_URL;
-const CHROMIUM = process.env.TB_CHROMIUM || '/usr/bin/chromium';
-const AXE_SOURCE = readFileSync(join(HERE, 'node_modules/axe-core/axe.min.js'), 'utf8');
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const VIEWPORTS = {
-  desktop: { width: 1280, height: 800 },
-  phone: { width: 375, height: 740 },
-};
-
-const DEMO_PASSWORD = 'Demo-Pass-2026'; // data/demo/README.md
+import { request } from 'playwright-core';
+import { BASE, DEMO_PASSWORD, OUT, browserSession, lookAndAxe, loginThrough, runAxe, untranslated, url } from './support.mjs';
 
 /* ------------------------------------------------------------------ dates */
 
@@ -71,94 +46,10 @@ test('the date helpers count in Beijing days', () => {
 
 /* --------------------------------------------------------------- browser */
 
-let browser;
-const problems = []; // console errors, page errors, CSP violations, failed requests
-
-before(async () => {
-  assert.ok(BASE, 'TB_BASE_URL is not set (run scripts/test-web.sh)');
-  mkdirSync(OUT, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-/* A fresh browser context (one user) whose page reports problems; see accounts.test.mjs. */
-async function newUser() {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  await context.exposeBinding('__tbReportCsp', (_src, text) => problems.push(`CSP violation: ${text}`));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__tbReportCsp(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
-    });
-  });
-  const page = await context.newPage();
-  page.on('console', (msg) => {
-    const text = msg.text();
-    const where = msg.location()?.url || '';
-    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text) && where.includes('/api/')) return;
-    if (msg.type() === 'error' || /Content Security Policy/i.test(text)) problems.push(`console ${msg.type()}: ${text} (${where})`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => {
-    if (req.failure()?.errorText === 'net::ERR_ABORTED') return;
-    problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
-  });
-  page.on('response', (res) => {
-    const isApi = new URL(res.url()).pathname.startsWith('/api/');
-    if (res.status() >= 500 || (res.status() >= 400 && !isApi)) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-  });
-  return { context, page };
-}
-
-function url(path) {
-  return new URL(path, BASE).href;
-}
-
-async function runAxe(page, label) {
-  await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }),
-  );
-  console.log(`# axe ${label}: ${result.passes?.length ?? 0} rules passed, ${result.violations.length} violated`);
-  for (const v of result.violations) {
-    const where = v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(' | ');
-    console.log(`# axe ${label}: ${v.impact} ${v.id}: ${v.help} [${where}]`);
-  }
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(
-    bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes[0]?.failureSummary})`),
-    [],
-    `axe found serious/critical issues at ${label}`,
-  );
-}
-
-async function untranslated(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('[data-i18n]')].filter((n) => n.textContent.trim() === n.dataset.i18n).map((n) => n.dataset.i18n),
-  );
-}
-
-/* Screenshot and axe at both sizes; the page must not be wider than a phone. */
-async function lookAndAxe(page, name) {
-  assert.deepEqual(await untranslated(page), [], `${name}: text without a translation`);
-  for (const [label, size] of Object.entries(VIEWPORTS)) {
-    await page.setViewportSize(size);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `${name} ${label}: page is ${overflow}px wider than the screen`);
-    await page.screenshot({ path: join(OUT, `${name}-${label}.png`), fullPage: true });
-    await runAxe(page, `${name} ${label}`);
-  }
-  await page.setViewportSize(VIEWPORTS.desktop);
-}
-
-async function loginThrough(page, loginPath, username, password) {
-  await page.goto(url(loginPath));
-  await page.fill('#login-username', username);
-  await page.fill('#login-password', password);
-  await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/login.html')), page.click('#login-form button[type="submit"]')]);
-}
+// One browser; problems collects console errors, page errors, CSP violations
+// and failed requests; newUser() gives a fresh browser context (one user)
+// whose page reports problems (support.mjs).
+const { problems, newUser } = browserSession();
 
 /* Is this Bearer credential accepted by the server? (GET /api/v1/me, no cookie.) */
 async function bearerStatus(clientId, secret) {

@@ -9,28 +9,9 @@
 // sizes. Screenshots go to tests/e2e/out/ for a human to look at.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-const OUT = join(HERE, 'out');
-const BASE = process.env.TB_BASE_URL;
-const CHROMIUM = process.env.TB_CHROMIUM || '/usr/bin/chromium';
-const AXE_SOURCE = readFileSync(join(HERE, 'node_modules/axe-core/axe.min.js'), 'utf8');
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { BASE, OUT, VIEWPORTS, browserSession, newContext, runAxe, watchPage } from './support.mjs';
 
 const FRONTENDS = [
   { id: 'portal', zh: '办事门户' },
@@ -40,42 +21,17 @@ const FRONTENDS = [
   { id: 'admin', zh: '系统管理' },
 ];
 
-const VIEWPORTS = {
-  desktop: { width: 1280, height: 800 },
-  phone: { width: 375, height: 740 },
-};
-
-let browser;
+// One browser, one context and one page for the whole file. Unlike the
+// account pages, the landing page provokes no error answer: every console
+// error, failed request or 4xx/5xx answer is a problem (support.mjs).
 let context;
 let page;
-const problems = []; // console errors, page errors, CSP violations, failed requests
-
-before(async () => {
-  assert.ok(BASE, 'TB_BASE_URL is not set (run scripts/test-web.sh)');
-  mkdirSync(OUT, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  context = await browser.newContext({ viewport: VIEWPORTS.desktop, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  // Runs before any page script, outside the page's CSP: report violations.
-  await context.exposeBinding('__tbReportCsp', (_src, text) => problems.push(`CSP violation: ${text}`));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.__tbReportCsp(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
-    });
-  });
-  page = await context.newPage();
-  page.on('console', (msg) => {
-    const text = msg.text();
-    if (msg.type() === 'error' || /Content Security Policy/i.test(text)) problems.push(`console ${msg.type()}: ${text}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
-  });
-});
-
-after(async () => {
-  await browser?.close();
+const { problems } = browserSession({
+  async setUp(session) {
+    context = await newContext(session.browser, session.problems);
+    page = await context.newPage();
+    watchPage(page, session.problems, { apiErrorsExpected: false });
+  },
 });
 
 /* Open the landing page and wait until the status line has its answer. */
@@ -83,26 +39,6 @@ async function openLanding(query = '') {
   const res = await page.goto(new URL(`/${query}`, BASE).href, { waitUntil: 'load' });
   await page.locator('#status[data-health="ok"], #status[data-health="down"]').waitFor({ timeout: 10000 });
   return res;
-}
-
-async function runAxe(label) {
-  // The page's CSP forbids injected <script> text; evaluating through the
-  // DevTools protocol is not subject to it, so no bypassCSP is needed.
-  await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }),
-  );
-  console.log(`# axe ${label}: ${result.passes?.length ?? 0} rules passed, ${result.violations.length} violated`);
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of result.violations) {
-    const where = v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(' | ');
-    console.log(`# axe ${label}: ${v.impact} ${v.id}: ${v.help} [${where}]`);
-  }
-  assert.deepEqual(
-    bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes[0]?.failureSummary})`),
-    [],
-    `axe found serious/critical issues at ${label}`,
-  );
 }
 
 describe('landing page', () => {
@@ -173,7 +109,7 @@ describe('landing page', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `${label}: page is ${overflow}px wider than the screen`);
       await page.screenshot({ path: join(OUT, `landing-${label}.png`), fullPage: true });
-      await runAxe(label);
+      await runAxe(page, label);
     }
     await page.setViewportSize(VIEWPORTS.desktop);
   });
@@ -190,7 +126,7 @@ describe('landing page', () => {
     assert.match(await page.locator('#status').textContent(), /working day|rest day/);
     assert.equal((await page.locator('button.lang-switch').textContent()).trim(), '中文');
     await page.screenshot({ path: join(OUT, 'landing-desktop-en.png'), fullPage: true });
-    await runAxe('desktop en');
+    await runAxe(page, 'desktop en');
 
     await openLanding(); // kept in localStorage
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
