@@ -43,6 +43,7 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 ifneq ($(SANITIZE),1)
 	TB_BIN=$(BUILD)/tongban ./scripts/test-calendar.sh
+	TB_BIN=$(BUILD)/tongban ./scripts/test-catalog-io.sh
 	TB_BIN=$(BUILD)/tongban ./scripts/test-web.sh
 endif
 

@@ -5,13 +5,15 @@
 #      same size, with wrk (keep-alive, 64 connections, 2 threads).
 #   2. Durable writes: db_write with group commit versus one commit per write
 #      (bench_dbwrite, 32 writer threads).
+#   3. Catalogue search at 10,000 items: trigram index and short-word path
+#      versus a LIKE scan with the same contract (bench_search).
 # Usage: bench/run.sh [SECONDS]   (default 10 per HTTP run)
 set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 conns=${BENCH_CONNS:-64}
 build=${BUILD:-build}
-cmake --build "$build" -j "$(nproc)" --target tongban bench_dbwrite >/dev/null
+cmake --build "$build" -j "$(nproc)" --target tongban bench_dbwrite bench_search >/dev/null
 
 work=$(mktemp -d)
 srv_pid=""
@@ -89,3 +91,7 @@ kill "$ngx_pid"; wait "$ngx_pid" 2>/dev/null || true; ngx_pid=""
 echo
 echo "== Durable writes: group commit vs one commit per write"
 "./$build/bench_dbwrite" -d "$work/dbwrite"
+
+echo
+echo "== Catalogue search at 10,000 items: tongban vs a LIKE scan"
+"./$build/bench_search" -n 10000 -d "$work/search" 2>/dev/null

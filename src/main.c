@@ -17,6 +17,7 @@ static const char usage[] =
     "  serve      serve the platform over HTTP\n"
     "  calendar   working-day calendar tools (dump)\n"
     "  admin      administrator accounts (bootstrap)\n"
+    "  catalog    import or export the whole catalogue (organisations, items, halls)\n"
     "  audit      audit log tools (verify)\n"
     "  version    print the version\n"
     "\n"
@@ -40,8 +41,9 @@ static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
 } commands[] = {
-    {"init", tb_cmd_init},   {"serve", tb_cmd_serve}, {"calendar", tb_cmd_calendar},
-    {"admin", tb_cmd_admin}, {"audit", audit_cmd},    {"version", cmd_version},
+    {"init", tb_cmd_init},       {"serve", tb_cmd_serve}, {"calendar", tb_cmd_calendar},
+    {"admin", tb_cmd_admin},     {"audit", audit_cmd},    {"version", cmd_version},
+    {"catalog", tb_cmd_catalog},
 };
 
 int main(int argc, char **argv)

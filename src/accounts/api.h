@@ -4,7 +4,32 @@
 #ifndef TB_ACCOUNTS_API_H
 #define TB_ACCOUNTS_API_H
 
+#include <jansson.h>
+#include <stddef.h>
+
 #include "lib/http.h"
+
+struct audit_event;
+struct principal;
+
+/* ---- helpers every feature's handlers use ------------------------------------- */
+
+/* v as compact JSON text with sorted keys, in the request arena (for audit
+ * before/after); releases v. NULL when out of memory. */
+char *accounts_json_text(struct tb_req *req, json_t *v);
+
+/* An audit event from the request and principal (may be NULL): actor, role,
+ * organisation, address, request id; the caller sets action and object. */
+void audit_from_req(struct tb_req *req, const struct principal *p, struct audit_event *e);
+
+/* Request-body checks. Each answers the problem itself and returns its
+ * error: only the allowed fields (a NULL-terminated list); a non-empty
+ * string of at most max_chars characters (label_zh names it in Chinese). */
+int accounts_only_fields(struct tb_req *req, const char *const *allowed);
+int accounts_need_string(struct tb_req *req, const char *field, size_t max_chars, const char **out,
+                         const char *label_zh);
+
+/* ---- handlers -------------------------------------------------------------------- */
 
 /* GET /api/v1/identifiers/check?kind=person|org&number=... */
 int accounts_api_ident_check_get(struct tb_req *req);

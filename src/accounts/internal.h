@@ -86,22 +86,12 @@ bool account_password_expired(const struct account *a, int64_t now);
 /* The principal for an account. */
 void principal_from_account(const struct account *a, int64_t session_id, struct principal *p);
 
-/* v as compact JSON text with sorted keys, in the request arena (for audit
- * before/after); releases v. NULL when out of memory. */
-char *accounts_json_text(struct tb_req *req, json_t *v);
-
-/* Audit helpers: an event from the request and principal (may be NULL). */
-void audit_from_req(struct tb_req *req, const struct principal *p, struct audit_event *e);
-
 /* Current settings (security admin may tighten them). */
 int64_t settings_session_idle_ms(struct tb_db_conn *c, bool staff);
 int settings_pbkdf2_iterations(struct tb_db_conn *c);
 
 /* Request helpers (api_session.c). Each answers the problem itself and
  * returns its error. */
-int accounts_only_fields(struct tb_req *req, const char *const *allowed);
-int accounts_need_string(struct tb_req *req, const char *field, size_t max_chars, const char **out,
-                         const char *label_zh);
 int accounts_random_token(char *out); /* 43 characters + NUL */
 bool accounts_username_ok(const char *u);
 /* The CSRF token of a session (43 characters + NUL into out). */

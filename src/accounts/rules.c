@@ -94,6 +94,8 @@ static const struct {
 } perm_table[] = {
     {"staff.manage", ROLE_SYSADMIN},
     {"apiclient.manage", ROLE_SYSADMIN},
+    {"org.manage", ROLE_SYSADMIN},
+    {"catalog.manage", ROLE_SYSADMIN},
     {"security.settings", ROLE_SECADMIN},
     {"audit.read", ROLE_AUDITADMIN},
     /* Revealing a full ID number: window staff check identity at the

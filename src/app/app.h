@@ -43,6 +43,7 @@ int tb_cmd_init(int argc, char **argv);
 int tb_cmd_serve(int argc, char **argv);
 int tb_cmd_calendar(int argc, char **argv);
 int tb_cmd_admin(int argc, char **argv);
+int tb_cmd_catalog(int argc, char **argv);
 
 /* Opens the database of cfg and applies pending migrations (embedded in
  * the binary). On success *out is owned by the caller (tb_db_close). */

@@ -10,6 +10,7 @@
 #include "accounts/api.h"
 #include "app/app.h"
 #include "calendar/calendar.h"
+#include "catalog/io.h"
 #include "lib/crypto.h"
 #include "lib/db.h"
 #include "lib/embed.h"
@@ -291,6 +292,8 @@ static const char init_usage[] =
     "(demo data of later features is loaded only then). Running it again on an\n"
     "existing directory applies pending migrations and changes nothing else.\n";
 
+static int import_demo_catalog(struct tb_app *app);
+
 int tb_cmd_init(int argc, char **argv)
 {
     struct cli cli;
@@ -328,6 +331,8 @@ int tb_cmd_init(int argc, char **argv)
             app.db = db;
             rc = accounts_seed_demo(&app);
         }
+        if (rc == 0)
+            rc = import_demo_catalog(&app);
         tb_keys_free(&app.keys);
     }
     tb_db_close(db);
@@ -340,7 +345,154 @@ int tb_cmd_init(int argc, char **argv)
     return 0;
 }
 
-/* ---- serve --------------------------------------------------------------- */
+/* ---- catalogue ---------------------------------------------------------- */
+
+static void print_problems(const char *what, const struct item_problems *p)
+{
+    size_t kept = p->n < p->cap ? p->n : p->cap;
+    fprintf(stderr, "tongban catalog %s: %zu fault(s); nothing was written\n", what, p->n);
+    for (size_t i = 0; i < kept; i++)
+        fprintf(stderr, "  %s: %s: %s (%s)\n", p->out[i].path[0] ? p->out[i].path : "(file)",
+                p->out[i].code, p->out[i].message_zh, p->out[i].message_en);
+    if (p->n > kept)
+        fprintf(stderr, "  ... and %zu more\n", p->n - kept);
+}
+
+#define IMPORT_FAULTS_SHOWN 500
+
+/* The demo catalogue compiled into the binary (data/demo/catalog.json). */
+static int import_demo_catalog(struct tb_app *app)
+{
+    const struct tb_embedded *e = tb_embedded_find("data/demo/catalog.json");
+    if (!e)
+        return TB_OK;
+    static struct item_problem found[IMPORT_FAULTS_SHOWN];
+    struct item_problems p = {found, IMPORT_FAULTS_SHOWN, 0};
+    struct catalog_import_stats st;
+    int rc = catalog_import(app->db, &app->audit, (const char *)e->data, e->len, &p, &st);
+    if (rc == TB_ERR_INVALID)
+        print_problems("import (demo)", &p);
+    return rc;
+}
+
+static const char catalog_usage[] =
+    "usage: tongban catalog import FILE --data DIR\n"
+    "       tongban catalog export FILE --data DIR   (FILE - writes to standard output)\n"
+    "\n"
+    "The whole catalogue as one JSON file: organisations, the proof and\n"
+    "intermediary lists, items and halls (docs/catalogue.md). Import checks the\n"
+    "whole file and writes it entirely or not at all, listing every fault with\n"
+    "its item and field; an item that differs from its current version gets a\n"
+    "new published version. Export then import into an empty database then\n"
+    "export gives the same bytes.\n";
+
+#define CATALOG_FILE_MAX (256u * 1024 * 1024)
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct tb_buf b;
+    tb_buf_init(&b, CATALOG_FILE_MAX);
+    char chunk[65536];
+    size_t n;
+    int rc = 0;
+    while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = tb_buf_append(&b, chunk, n);
+    bool bad = rc < 0 || ferror(f);
+    fclose(f);
+    if (bad) {
+        tb_buf_free(&b);
+        return NULL;
+    }
+    *len = b.len;
+    const char *s = tb_buf_cstr(&b);
+    char *copy = s ? malloc(b.len + 1) : NULL;
+    if (copy)
+        memcpy(copy, s, b.len + 1);
+    tb_buf_free(&b);
+    return copy;
+}
+
+int tb_cmd_catalog(int argc, char **argv)
+{
+    bool help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+    if (argc < 3 || (strcmp(argv[1], "import") != 0 && strcmp(argv[1], "export") != 0)) {
+        fputs(catalog_usage, help ? stdout : stderr);
+        return help ? 0 : 2;
+    }
+    bool import = strcmp(argv[1], "import") == 0;
+    const char *file = argv[2];
+    struct cli cli;
+    int st = parse_cli(argc - 2, argv + 2, ALLOW(OPT_DATA), &cli);
+    if (st)
+        return st;
+    if (cli.help) {
+        fputs(catalog_usage, stdout);
+        return 0;
+    }
+    static struct tb_app app;
+    app.cfg = cli.cfg;
+    char keydir[TB_CONFIG_PATH_MAX + 8];
+    snprintf(keydir, sizeof(keydir), "%s/%s", app.cfg.data, TB_KEYS_SUBDIR);
+    int code = 1;
+    char *text = NULL;
+    if (tb_crypto_init() < 0 || app_attach_keys(&app, keydir) < 0)
+        goto done;
+    if (tb_app_open_db(&app.cfg, &app.db) < 0)
+        goto done;
+    if (import) {
+        size_t len = 0;
+        if (!(text = read_file(file, &len))) {
+            fprintf(stderr, "tongban catalog import: cannot read %s: %s\n", file, strerror(errno));
+            goto done;
+        }
+        static struct item_problem found[IMPORT_FAULTS_SHOWN];
+        struct item_problems p = {found, IMPORT_FAULTS_SHOWN, 0};
+        struct catalog_import_stats stats;
+        int rc = catalog_import(app.db, &app.audit, text, len, &p, &stats);
+        if (rc == TB_ERR_INVALID) {
+            print_problems("import", &p);
+            goto done;
+        }
+        if (rc < 0) {
+            fprintf(stderr, "tongban catalog import: failed (%s)\n", tb_err_code(rc));
+            goto done;
+        }
+        printf("tongban catalog import: %zu organisations, %zu items (%zu new versions), "
+               "%zu halls\n",
+               stats.orgs, stats.items, stats.items_written, stats.halls);
+        code = 0;
+    } else {
+        int rc = catalog_export(app.db, &text);
+        if (rc < 0) {
+            fprintf(stderr, "tongban catalog export: failed (%s)\n", tb_err_code(rc));
+            goto done;
+        }
+        FILE *f = strcmp(file, "-") == 0 ? stdout : fopen(file, "wb");
+        if (!f) {
+            fprintf(stderr, "tongban catalog export: cannot write %s: %s\n", file, strerror(errno));
+            goto done;
+        }
+        bool ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+        if (f != stdout)
+            ok = fclose(f) == 0 && ok;
+        else
+            ok = fflush(f) == 0 && ok;
+        code = ok ? 0 : 1;
+        if (!ok)
+            fprintf(stderr, "tongban catalog export: write to %s failed\n", file);
+    }
+done:
+    free(text);
+    tb_db_close(app.db);
+    tb_keys_free(&app.keys);
+    tb_crypto_cleanup();
+    return code;
+}
+
+/* ---- serve ---------------------------------------------------------------- */
 
 static const char serve_usage[] =
     "usage: tongban serve --data DIR --listen HOST:PORT [--web DIR] [--config FILE]\n"

@@ -9,6 +9,8 @@
 #include "accounts/api.h"
 #include "app/app.h"
 #include "calendar/api.h"
+#include "catalog/api.h"
+#include "org/org.h"
 
 #define INLINE TB_ROUTE_INLINE
 
@@ -45,6 +47,24 @@ const struct tb_route tb_routes[] = {
      "Change a staff account's roles, authority level or status", TB_ROUTE_JSON_BODY, 0},
     {"GET", "/api/v1/orgs/all", accounts_api_orgs_all, "staff.manage",
      "Every organisation (for staff administration)", 0, 0},
+    /* organisations, halls and windows (src/org) */
+    {"GET", "/api/v1/orgs", org_api_list, "public",
+     "The organisation tree, or a list filtered by level, kind and parent", 0, 0},
+    {"POST", "/api/v1/orgs", org_api_create, "org.manage", "Create an organisation",
+     TB_ROUTE_JSON_BODY, 0},
+    {"PATCH", "/api/v1/orgs/{code}", org_api_update, "org.manage",
+     "Change an organisation's name, address or phone", TB_ROUTE_JSON_BODY, 0},
+    {"GET", "/api/v1/halls", hall_api_list, "public", "Service halls with their windows", 0, 0},
+    {"GET", "/api/v1/halls/{code}", hall_api_get, "public", "One service hall with its windows", 0,
+     0},
+    {"POST", "/api/v1/halls", hall_api_create, "org.manage", "Create a service hall",
+     TB_ROUTE_JSON_BODY, 0},
+    {"PATCH", "/api/v1/halls/{code}", hall_api_update, "org.manage",
+     "Change a hall's name, address, phone or hours", TB_ROUTE_JSON_BODY, 0},
+    {"POST", "/api/v1/halls/{code}/windows", window_api_create, "org.manage",
+     "Add a window to a hall (staff, authorisation letter)", TB_ROUTE_JSON_BODY, 0},
+    {"PUT", "/api/v1/halls/{code}/windows/{window}", window_api_replace, "org.manage",
+     "Replace a window; a changed letter is published today", TB_ROUTE_JSON_BODY, 0},
     {"POST", "/api/v1/accounts/{id}/reveal", accounts_api_reveal, "pii.reveal",
      "Reveal an applicant's full ID or phone number, with a reason (audited)", TB_ROUTE_JSON_BODY,
      0},
@@ -68,6 +88,39 @@ const struct tb_route tb_routes[] = {
      "Security settings", 0, 0},
     {"PUT", "/api/v1/security/settings", accounts_api_settings_put, "security.settings",
      "Change security settings within their limits", TB_ROUTE_JSON_BODY, 0},
+    /* the service-item catalogue (src/catalog) */
+    {"GET", "/api/v1/items", catalog_api_items, "public",
+     "Published items: filters, lists and Chinese keyword search", 0, 0},
+    {"GET", "/api/v1/items/{code}", catalog_api_item, "public", "The service guide of an item", 0,
+     0},
+    {"GET", "/api/v1/items/{code}/versions", catalog_api_item_versions, "public",
+     "Published versions of an item: who changed what and why", 0, 0},
+    {"GET", "/api/v1/items/{code}/versions/{version}", catalog_api_item_version, "public",
+     "One published version of an item", 0, 0},
+    {"GET", "/api/v1/items/{code}/transfers", catalog_api_item_transfers, "public",
+     "Transfers (划转) of an item between organisations", 0, 0},
+    {"GET", "/items/{code}", catalog_api_item_page, "public", "The service guide page", 0, 0},
+    {"GET", "/api/v1/proofs", catalog_api_proofs, "public", "The proof list (证明事项清单)", 0, 0},
+    {"GET", "/api/v1/intermediaries", catalog_api_intermediaries, "public",
+     "The intermediary-service list with fees", 0, 0},
+    {"GET", "/api/v1/catalogue/kpis", catalog_api_kpis, "public",
+     "Catalogue KPIs, overall and per department", 0, 0},
+    {"GET", "/api/v1/catalogue/codes", catalog_api_codes, "public", "Code tables of the catalogue",
+     INLINE, 0},
+    {"GET", "/api/v1/catalogue/topics", catalog_api_topics, "public",
+     "Topics with their number of items", 0, 0},
+    {"GET", "/api/v1/catalogue/items", catalog_api_admin_items, "catalog.manage",
+     "Every item in any status, for editing", 0, 0},
+    {"GET", "/api/v1/catalogue/items/{code}", catalog_api_admin_item, "catalog.manage",
+     "An item's latest version (draft included) and full history", 0, 0},
+    {"POST", "/api/v1/items", catalog_api_item_create, "catalog.manage",
+     "Create an item (version 1, draft or published)", TB_ROUTE_JSON_BODY, 0},
+    {"PUT", "/api/v1/items/{code}", catalog_api_item_update, "catalog.manage",
+     "Edit an item: a new draft version, published on request", TB_ROUTE_JSON_BODY, 0},
+    {"POST", "/api/v1/items/{code}/status", catalog_api_item_status, "catalog.manage",
+     "Suspend, resume or cancel an item", TB_ROUTE_JSON_BODY, 0},
+    {"POST", "/api/v1/items/{code}/transfer", catalog_api_item_transfer, "catalog.manage",
+     "Transfer (划转) an item to another organisation", TB_ROUTE_JSON_BODY, 0},
 };
 
 const size_t tb_routes_count = sizeof(tb_routes) / sizeof(tb_routes[0]);

@@ -309,4 +309,50 @@ struct catalog_kpis {
 /* The KPIs over items[0..n) (one department's or the whole catalogue). */
 void catalog_kpis_compute(const struct item_version *items, size_t n, struct catalog_kpis *out);
 
+/* ---- the item document (docs/catalogue.md) ------------------------------------------ */
+
+#include <jansson.h>
+
+struct tb_arena;
+
+/* Problems found so far; add with item_problems_add, which drops a repeat of
+ * the same path and code and counts (but does not keep) those over cap. */
+struct item_problems {
+    struct item_problem *out;
+    size_t cap;
+    size_t n;
+};
+
+void item_problems_add(struct item_problems *p, const char *path, const char *code, const char *zh,
+                       const char *en);
+
+/* An item document read and checked. canon is the canonical document: the
+ * documented keys in the documented order, every default filled in, so that
+ * equal items have equal bytes. v, org_code and the arrays borrow from canon
+ * and from the arena passed to item_doc_read. */
+struct item_doc {
+    json_t *canon; /* owned: json_decref when done */
+    struct item_version v;
+    const char *org_code;
+    const char *conditions;
+    const char **topics;
+    size_t n_topics;
+    const char **intermediaries;
+    size_t n_intermediaries;
+};
+
+/* Reads in (any JSON value) as an item document: checks its shape (unknown
+ * keys, types, lengths, codes) and then every catalogue rule (item_validate)
+ * against proofs, reporting each problem to p. Fills d on TB_OK; on
+ * TB_ERR_INVALID d->canon is NULL. TB_ERR_NOMEM when memory runs out. */
+int item_doc_read(const json_t *in, const struct proof_list *proofs, struct tb_arena *a,
+                  struct item_doc *d, struct item_problems *p);
+
+/* The top-level keys whose values differ between two canonical documents
+ * (a new JSON array; NULL only when memory runs out). old may be NULL. */
+json_t *item_doc_changed(const json_t *old, const json_t *cur);
+
+/* The material names, one per line (arena-allocated; NULL without memory). */
+const char *item_doc_material_names(const struct item_doc *d, struct tb_arena *a);
+
 #endif

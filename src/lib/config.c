@@ -56,6 +56,8 @@ static const struct key keys[] = {
     UINT(audit_keep_days, 186, 36500, "days audit events are kept (at least 186)"),
     UINT(pbkdf2_min_iterations, 10000, 5000000, "floor for the password hash iteration setting"),
     STR(realname_verifier, "real-name verifier: local (checksum only) or a deployment's"),
+    STR(public_url, "the address citizens reach the platform at (QR codes, printed guides); "
+                    "empty: http://LISTEN"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

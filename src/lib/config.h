@@ -35,6 +35,7 @@ struct tb_config {
     unsigned audit_keep_days;
     unsigned pbkdf2_min_iterations; /* the security administrator cannot go below */
     char realname_verifier[32];
+    char public_url[256]; /* base of printed and QR links; empty: http://LISTEN */
     /* "local" (checksum only) or a deployment's verifier */ /* audit events older than this are
                                                                 purged (>= 186) */
 };

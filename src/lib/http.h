@@ -140,6 +140,10 @@ int tb_resp_header(struct tb_req *req, const char *name, const char *value);
  * Returns err so handlers can `return tb_resp_problem(...)`. */
 int tb_resp_problem(struct tb_req *req, int err, const char *field, const char *detail_zh,
                     const char *detail_en);
+/* The same with more members (such as "errors") from extra, whose
+ * reference it steals (may be NULL); standard members are never replaced. */
+int tb_resp_problem_extra(struct tb_req *req, int err, const char *field, const char *detail_zh,
+                          const char *detail_en, json_t *extra);
 
 /* ---- pieces exposed for unit tests and tools ---------------------------- */
 

@@ -200,8 +200,17 @@ int tb_resp_json(struct tb_req *req, int status, json_t *body)
 int tb_resp_problem(struct tb_req *req, int err, const char *field, const char *detail_zh,
                     const char *detail_en)
 {
+    return tb_resp_problem_extra(req, err, field, detail_zh, detail_en, NULL);
+}
+
+int tb_resp_problem_extra(struct tb_req *req, int err, const char *field, const char *detail_zh,
+                          const char *detail_en, json_t *extra)
+{
     const struct tb_err_info *info = tb_err_info(err);
     json_t *p = tb_http_problem_body(err, req->lang, field, detail_zh, detail_en, req->request_id);
+    if (p && extra)
+        json_object_update_missing(p, extra);
+    json_decref(extra);
     req->nresp_headers = 0; /* headers meant for a success answer do not apply */
     if (set_json_body(req, info->status, "application/problem+json", p) < 0) {
         /* Out of memory while reporting: a fixed body still tells the truth. */
