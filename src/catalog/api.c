@@ -8,9 +8,15 @@
  */
 #include "catalog/api.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "accounts/accounts.h"
 #include "accounts/api.h"
@@ -18,6 +24,7 @@
 #include "audit/audit.h"
 #include "catalog/catalog.h"
 #include "catalog/store.h"
+#include "guide/guide.h"
 #include "lib/arena.h"
 #include "lib/db.h"
 #include "lib/err.h"
@@ -320,6 +327,177 @@ int catalog_api_item_page(struct tb_req *req)
         return TB_ERR_IO;
     tb_resp_header(req, "Cache-Control", "no-cache");
     return tb_resp_text(req, 200, "text/html; charset=utf-8", buf, n);
+}
+
+/* ---- guide PDF and QR ------------------------------------------------------------------ */
+
+#define GUIDE_PDF_MAX      (32u * 1024 * 1024)
+#define GUIDE_RENDERS_MAX  2 /* at once: a render takes ~45 ms of CPU and up to 25 MB */
+#define QR_PNG_SCALE       8
+#define GUIDE_CACHE_SUBDIR "cache/guides"
+
+static sem_t renders;
+static pthread_once_t renders_once = PTHREAD_ONCE_INIT;
+
+static void renders_init(void)
+{
+    sem_init(&renders, 0, GUIDE_RENDERS_MAX);
+}
+
+/* The guide page's address as printed and encoded in the QR code. */
+static const char *guide_url(struct tb_req *req, const char *code)
+{
+    struct tb_app *app = req->app;
+    const char *base = app->cfg.public_url;
+    if (base[0])
+        return tb_arena_printf(&req->arena, "%.*s/items/%s",
+                               (int)(strlen(base) - (base[strlen(base) - 1] == '/')), base, code);
+    return tb_arena_printf(&req->arena, "http://%s/items/%s", app->cfg.listen, code);
+}
+
+/* The published guide's document, org name, version and date. */
+static int guide_source(struct tb_req *req, json_t **out)
+{
+    if (no_params(req) < 0)
+        return TB_ERR_INVALID;
+    struct tb_db_conn *c;
+    int rc = read_conn(req, &c);
+    if (rc == TB_OK)
+        rc = catalog_item_get(c, tb_req_param(req, "code"), 0, false, out);
+    if (rc == TB_ERR_NOT_FOUND)
+        return not_found(req);
+    return rc;
+}
+
+/* A published version's PDF never changes (its bytes depend only on the
+ * version), so it is rendered once and kept under DATA/cache/guides. */
+static bool cache_name_ok(const char *code)
+{
+    for (const char *p = code; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+              *p == '-' || *p == '_'))
+            return false;
+    return *code != '\0';
+}
+
+static bool cache_read(const char *path, struct tb_buf *b)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    char chunk[65536];
+    size_t n;
+    int rc = 0;
+    while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = tb_buf_append(b, chunk, n);
+    bool ok = rc == 0 && !ferror(f) && b->len > 0;
+    fclose(f);
+    if (!ok)
+        tb_buf_reset(b);
+    return ok;
+}
+
+static void cache_write(const char *dir, const char *path, const struct tb_buf *b)
+{
+    char tmp[TB_CONFIG_PATH_MAX + 128];
+    if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)pthread_self() % 100000) >=
+        (int)sizeof(tmp))
+        return;
+    mkdir(dir, 0700);
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        return;
+    bool ok = fwrite(b->data, 1, b->len, f) == b->len;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0)
+        unlink(tmp);
+}
+
+int catalog_api_item_pdf(struct tb_req *req)
+{
+    json_t *g = NULL;
+    int rc = guide_source(req, &g);
+    if (rc < 0 || !g)
+        return rc;
+    struct tb_app *app = req->app;
+    const json_t *item = json_object_get(g, "item");
+    const char *code = json_string_value(json_object_get(item, "impl_code"));
+    int version = (int)json_integer_value(json_object_get(g, "version"));
+    const char *published = json_string_value(json_object_get(g, "published_at"));
+    char date[11] = "";
+    if (published && strlen(published) >= 10)
+        memcpy(date, published, 10);
+    const char *org_name = json_string_value(json_object_get(json_object_get(g, "org"), "name"));
+    const char *url = guide_url(req, code);
+    /* what else is printed: the organisation's name and the address (FNV-1a) */
+    uint32_t h = 2166136261u;
+    for (const char *p = org_name ? org_name : ""; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    for (const char *p = url ? url : ""; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    char dir[TB_CONFIG_PATH_MAX + 32], path[TB_CONFIG_PATH_MAX + 96];
+    bool cacheable = url &&
+        cache_name_ok(code) &&
+        snprintf(dir, sizeof(dir), "%s/%s", app->cfg.data, GUIDE_CACHE_SUBDIR) <
+            (int)sizeof(dir) &&
+        snprintf(path, sizeof(path), "%s/%s-v%d-%08x.pdf", dir, code, version, h) <
+            (int)sizeof(path);
+    struct tb_buf b;
+    tb_buf_init(&b, GUIDE_PDF_MAX);
+    if (!cacheable || !cache_read(path, &b)) {
+        pthread_once(&renders_once, renders_init);
+        while (sem_wait(&renders) != 0 && errno == EINTR)
+            ;
+        rc = guide_pdf(item, org_name, url, version, date[0] ? date : NULL, &b);
+        sem_post(&renders);
+        if (rc == TB_OK && cacheable) {
+            char cache_dir[TB_CONFIG_PATH_MAX + 16];
+            snprintf(cache_dir, sizeof(cache_dir), "%s/cache", app->cfg.data);
+            mkdir(cache_dir, 0700);
+            cache_write(dir, path, &b);
+        }
+    }
+    json_decref(g);
+    if (rc == TB_OK) {
+        char disp[128];
+        snprintf(disp, sizeof(disp), "inline; filename=\"guide-%.40s-v%d.pdf\"",
+                 cacheable ? code : "item", version);
+        rc = tb_resp_text(req, 200, "application/pdf", b.data, b.len);
+        tb_resp_header(req, "Content-Disposition", disp);
+        tb_resp_header(req, "Cache-Control", "public, max-age=300");
+    }
+    tb_buf_free(&b);
+    return rc;
+}
+
+static int qr_answer(struct tb_req *req, bool png)
+{
+    json_t *g = NULL;
+    int rc = guide_source(req, &g);
+    if (rc < 0 || !g)
+        return rc;
+    const char *code = json_string_value(json_object_get(json_object_get(g, "item"), "impl_code"));
+    struct tb_buf b;
+    tb_buf_init(&b, 1u << 20);
+    const char *url = guide_url(req, code);
+    rc = png ? guide_qr_png(url, QR_PNG_SCALE, &b) : guide_qr_svg(url, &b);
+    json_decref(g);
+    if (rc == TB_OK) {
+        rc = tb_resp_text(req, 200, png ? "image/png" : "image/svg+xml", b.data, b.len);
+        tb_resp_header(req, "Cache-Control", "public, max-age=300");
+    }
+    tb_buf_free(&b);
+    return rc;
+}
+
+int catalog_api_item_qr_svg(struct tb_req *req)
+{
+    return qr_answer(req, false);
+}
+
+int catalog_api_item_qr_png(struct tb_req *req)
+{
+    return qr_answer(req, true);
 }
 
 /* ---- administrator ------------------------------------------------------------------------ */

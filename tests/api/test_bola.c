@@ -310,13 +310,92 @@ static int make_grants(void)
     return 0;
 }
 
+/* Catalogue items of the system administrator (catalog.manage): a draft
+ * never published, a published item with a pending draft version 2, and a
+ * cancelled one. What only the administrator may see of them is in
+ * item_secrets; none of it may reach anyone through the public routes. */
+static struct {
+    const char *code, *name;
+    bool publish, pending, cancel;
+    const char *status; /* after setup */
+    int latest;
+} items[] = {
+    {"BOLA-ITEM-DRAFT", "越权测试草稿事项", false, false, false, "draft", 1},
+    {"BOLA-ITEM-PUB", "越权测试已发布事项", true, true, false, "published", 2},
+    {"BOLA-ITEM-GONE", "越权测试已取消事项", true, false, true, "cancelled", 1},
+};
+#define NITEMS (sizeof(items) / sizeof(items[0]))
+static const char *const item_secrets[] = {"越权测试草稿事项",   "越权测试已取消事项",
+                                           "越权测试待发布名称", "越权测试待发布原因",
+                                           "越权测试草稿条件",   NULL};
+#define ITEM_ORG "DEMO-CITY-SCJGJ"
+
+/* A valid item document (docs/catalogue.md) as JSON text. */
+static void item_json(char *out, size_t cap, const char *code, const char *name,
+                      const char *conditions)
+{
+    snprintf(out, cap,
+             "{\"impl_code\":\"%s\",\"basic_code\":\"BOLA01\",\"name\":\"%s\",\"type\":\"01\","
+             "\"org\":\"" ITEM_ORG "\",\"audience\":[\"1\"],\"levels\":[\"3\"],"
+             "\"conditions\":\"%s\",\"materials\":[{\"name\":\"申请书\",\"copies\":1,"
+             "\"form\":\"paper\",\"source\":\"applicant\"}],\"steps\":[{\"name\":\"受理\","
+             "\"authority_level\":1,\"limit_days\":1}],\"legal_limit_days\":20,"
+             "\"promised_limit_days\":5,\"fee\":{\"is_free\":true},\"kind\":\"2\","
+             "\"item_class\":\"A\",\"trips\":\"1\",\"delivery\":[\"window\"]}",
+             code, name, conditions);
+}
+
+static int item_write(struct ident *sys, const char *method, const char *path, const char *doc,
+                      const char *reason, bool publish, long want)
+{
+    char body[2048];
+    struct http_resp r;
+    snprintf(body, sizeof(body), "{\"item\":%s,\"reason\":\"%s\",\"publish\":%s}", doc, reason,
+             publish ? "true" : "false");
+    if (as_req(sys, method, path, body, NULL, &r) != 0 || r.status != want) {
+        fprintf(stderr, "%s %s: %ld %s\n", method, path, r.status, r.body);
+        return -1;
+    }
+    resp_free(&r);
+    return 0;
+}
+
+static int make_items(struct ident *sys)
+{
+    for (size_t i = 0; i < NITEMS; i++) {
+        char doc[1536], path[96];
+        item_json(doc, sizeof(doc), items[i].code, items[i].name,
+                  items[i].publish ? "公开的申请条件" : "越权测试草稿条件");
+        if (item_write(sys, "POST", "/api/v1/items", doc, "越权测试新增", items[i].publish, 201) <
+            0)
+            return -1;
+        snprintf(path, sizeof(path), "/api/v1/items/%s", items[i].code);
+        if (items[i].pending) {
+            item_json(doc, sizeof(doc), items[i].code, "越权测试待发布名称", "公开的申请条件");
+            if (item_write(sys, "PUT", path, doc, "越权测试待发布原因", false, 200) < 0)
+                return -1;
+        }
+        if (items[i].cancel) {
+            struct http_resp r;
+            snprintf(path, sizeof(path), "/api/v1/items/%s/status", items[i].code);
+            if (as_req(sys, "POST", path, "{\"status\":\"cancelled\",\"reason\":\"越权测试取消\"}",
+                       NULL, &r) != 0 ||
+                r.status != 200)
+                return -1;
+            resp_free(&r);
+        }
+    }
+    return 0;
+}
+
 static int setup(void **state)
 {
     (void)state;
     if (server_start(&srv, true, NULL) != 0)
         return -1;
     struct ident *sys = by_name("sysadmin");
-    return login_all() == 0 && make_staff(sys) == 0 && make_clients(sys) == 0 && make_grants() == 0
+    return login_all() == 0 && make_staff(sys) == 0 && make_clients(sys) == 0 &&
+                   make_grants() == 0 && make_items(sys) == 0
                ? 0
                : -1;
 }
@@ -542,6 +621,319 @@ static void replay_revoke_grant(void)
     assert_int_equal(grants_alive(), (int)NGRANTS);
 }
 
+/* A replay of a public route: nobody needs a session, so everyone, the
+ * anonymous caller included, gets 404 (or 403) and none of extra. */
+static void replay_public(const struct ident *b, const char *path, const char *const *extra)
+{
+    struct http_resp r;
+    char ctx[320];
+    snprintf(ctx, sizeof(ctx), "GET %s as %s", path, b ? b->username : "anonymous");
+    assert_int_equal(as_req(b, "GET", path, NULL, NULL, &r), 0);
+    replays++;
+    if (r.status != 403 && r.status != 404)
+        fail_msg("%s: %ld %s (want 403 or 404)", ctx, r.status, r.body);
+    check_foreign(NULL, extra, &r, ctx);
+    resp_free(&r);
+}
+
+/* A public answer that may be given (the published guide of an item with a
+ * pending draft) but must carry nothing of the draft. */
+static void leak_check_public(const struct ident *b, const char *path, const char *const *extra)
+{
+    struct http_resp r;
+    char ctx[320];
+    snprintf(ctx, sizeof(ctx), "GET %s as %s", path, b ? b->username : "anonymous");
+    assert_int_equal(as_req(b, "GET", path, NULL, NULL, &r), 0);
+    if (r.status != 200)
+        fail_msg("%s: %ld %s (want the published guide)", ctx, r.status, r.body);
+    check_foreign(NULL, extra, &r, ctx);
+    resp_free(&r);
+}
+
+/* Runs f for every identity and the anonymous caller. */
+#define EVERYONE(f, ...)                                                                           \
+    do {                                                                                           \
+        for (size_t b_ = 0; b_ < NIDS; b_++)                                                       \
+            f(&ids[b_], __VA_ARGS__);                                                              \
+        f(NULL, __VA_ARGS__);                                                                      \
+    } while (0)
+
+/* GET /api/v1/items/{code}: drafts and cancelled items are nobody's to
+ * read, not even the administrator's through the public route; the pending
+ * draft of a published item stays out of its guide. */
+static void replay_item_get(void)
+{
+    EVERYONE(replay_public, "/api/v1/items/BOLA-ITEM-DRAFT", item_secrets);
+    EVERYONE(replay_public, "/api/v1/items/BOLA-ITEM-GONE", item_secrets);
+    EVERYONE(leak_check_public, "/api/v1/items/BOLA-ITEM-PUB", item_secrets);
+}
+
+/* GET /api/v1/items/{code}/versions: the same, and a pending draft is not
+ * listed (its reason is the administrator's). */
+static void replay_item_versions(void)
+{
+    EVERYONE(replay_public, "/api/v1/items/BOLA-ITEM-DRAFT/versions", item_secrets);
+    EVERYONE(replay_public, "/api/v1/items/BOLA-ITEM-GONE/versions", item_secrets);
+    EVERYONE(leak_check_public, "/api/v1/items/BOLA-ITEM-PUB/versions", item_secrets);
+}
+
+/* GET /api/v1/items/{code}/versions/{version}: draft versions (of a never
+ * published item and of a published one) and a cancelled item's. */
+static void replay_item_version(void)
+{
+    EVERYONE(replay_public, "/api/v1/items/BOLA-ITEM-DRAFT/versions/1", item_secrets);
+    EVERYONE(replay_public, "/api/v1/items/BOLA-ITEM-PUB/versions/2", item_secrets);
+    EVERYONE(replay_public, "/api/v1/items/BOLA-ITEM-GONE/versions/1", item_secrets);
+    EVERYONE(leak_check_public, "/api/v1/items/BOLA-ITEM-PUB/versions/1", item_secrets);
+}
+
+static void replay_item_transfers(void)
+{
+    EVERYONE(replay_public, "/api/v1/items/BOLA-ITEM-DRAFT/transfers", item_secrets);
+    EVERYONE(replay_public, "/api/v1/items/BOLA-ITEM-GONE/transfers", item_secrets);
+}
+
+/* GET /api/v1/items/{code}/guide.pdf, qr.svg, qr.png: a draft or a
+ * cancelled item has no guide and no QR code for anyone. */
+static void replay_item_guide(const char *suffix)
+{
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/items/BOLA-ITEM-DRAFT/%s", suffix);
+    EVERYONE(replay_public, path, item_secrets);
+    snprintf(path, sizeof(path), "/api/v1/items/BOLA-ITEM-GONE/%s", suffix);
+    EVERYONE(replay_public, path, item_secrets);
+}
+
+static void replay_item_pdf(void)
+{
+    replay_item_guide("guide.pdf");
+}
+
+static void replay_item_qr_svg(void)
+{
+    replay_item_guide("qr.svg");
+}
+
+static void replay_item_qr_png(void)
+{
+    replay_item_guide("qr.png");
+}
+
+/* Every item is as setup left it: status, latest version, name, org. */
+static void items_unchanged(void)
+{
+    struct ident *sys = by_name("sysadmin");
+    for (size_t i = 0; i < NITEMS; i++) {
+        char path[96];
+        struct http_resp r;
+        snprintf(path, sizeof(path), "/api/v1/catalogue/items/%s", items[i].code);
+        assert_int_equal(as_req(sys, "GET", path, NULL, NULL, &r), 0);
+        assert_int_equal(r.status, 200);
+        json_t *item = json_object_get(r.json, "item");
+        if (strcmp(json_string_value(json_object_get(r.json, "status")), items[i].status) != 0 ||
+            json_integer_value(json_object_get(r.json, "version")) != items[i].latest ||
+            json_array_size(json_object_get(r.json, "versions")) != (size_t)items[i].latest ||
+            strcmp(json_string_value(json_object_get(item, "org")), ITEM_ORG) != 0 ||
+            strcmp(json_string_value(json_object_get(item, "name")),
+                   items[i].pending ? "越权测试待发布名称" : items[i].name) != 0)
+            fail_msg("item %s was changed by a replay: %s", items[i].code, r.body);
+        resp_free(&r);
+    }
+}
+
+/* The routes of catalog.manage, replayed by everyone but the system
+ * administrator (the only holder) on every item. */
+static void replay_catalog_manage(const char *method, const char *suffix, const char *const *bodies,
+                                  size_t nbodies)
+{
+    struct ident *sys = by_name("sysadmin");
+    for (size_t i = 0; i < NITEMS; i++) {
+        char path[128];
+        snprintf(path, sizeof(path), "%s%s%s",
+                 strcmp(method, "GET") == 0 ? "/api/v1/catalogue/items/" : "/api/v1/items/",
+                 items[i].code, suffix);
+        for (size_t k = 0; k < nbodies; k++) {
+            char body[2048];
+            const char *b = bodies[k];
+            if (b && strcmp(b, "DOC") == 0) {
+                char doc[1536];
+                item_json(doc, sizeof(doc), items[i].code, "越权测试改名", "越权测试条件");
+                snprintf(body, sizeof(body), "{\"item\":%s,\"reason\":\"越权\",\"publish\":true}",
+                         doc);
+                b = body;
+            }
+            for (size_t x = 0; x < NIDS; x++)
+                if (&ids[x] != sys)
+                    replay(&ids[x], method, path, b, NULL, sys, item_secrets);
+            replay(NULL, method, path, b, NULL, sys, item_secrets);
+        }
+    }
+    items_unchanged();
+}
+
+static void replay_admin_item(void)
+{
+    static const char *const none[] = {NULL};
+    replay_catalog_manage("GET", "", none, 1);
+}
+
+static void replay_item_put(void)
+{
+    static const char *const bodies[] = {"DOC"};
+    replay_catalog_manage("PUT", "", bodies, 1);
+}
+
+static void replay_item_status(void)
+{
+    static const char *const bodies[] = {
+        "{\"status\":\"cancelled\",\"reason\":\"越权\"}",
+        "{\"status\":\"suspended\",\"reason\":\"越权\"}",
+        "{\"status\":\"published\",\"reason\":\"越权\"}",
+    };
+    replay_catalog_manage("POST", "/status", bodies, 3);
+}
+
+static void replay_item_transfer(void)
+{
+    static const char *const bodies[] = {
+        "{\"to\":\"DEMO-CITY-XZSPJ\",\"reason\":\"越权\"}",
+        "{\"to\":\"DEMO-DIST-XZSPJ\",\"reason\":\"越权\"}",
+    };
+    replay_catalog_manage("POST", "/transfer", bodies, 2);
+}
+
+/* ---- organisations, halls and windows (src/org): org.manage alone changes them ---------- */
+
+#define BOLA_HALL "BOLA-HALL"
+
+/* What the public answers of a hall must never carry: the user name of its
+ * window staff (they show the name only, as the name plate does). */
+static const char *const hall_secrets[] = {"window01", NULL};
+/* The hall's own data, which no refusal echoes. */
+static const char *const hall_data[] = {"越权测试大厅", "越权测试窗口", "越权测试授权通知书", NULL};
+
+/* The hall and window the system administrator makes, once. */
+static void hall_ready(void)
+{
+    static bool hall_made;
+    struct ident *sys = by_name("sysadmin");
+    struct http_resp r;
+    if (hall_made)
+        return;
+    assert_int_equal(as_req(sys, "POST", "/api/v1/halls",
+                            "{\"code\":\"" BOLA_HALL "\",\"name\":\"越权测试大厅\","
+                            "\"org\":\"DEMO-CITY\"}",
+                            NULL, &r),
+                     0);
+    if (r.status != 201)
+        fail_msg("create hall: %ld %s", r.status, r.body);
+    resp_free(&r);
+    assert_int_equal(as_req(sys, "POST", "/api/v1/halls/" BOLA_HALL "/windows",
+                            "{\"code\":\"W1\",\"name\":\"越权测试窗口\",\"kind\":\"comprehensive\","
+                            "\"staff\":[\"window01\"],\"letter\":{\"text\":\"越权测试授权通知书\","
+                            "\"items\":[]}}",
+                            NULL, &r),
+                     0);
+    if (r.status != 201)
+        fail_msg("create window: %ld %s", r.status, r.body);
+    resp_free(&r);
+    hall_made = true;
+}
+
+/* The hall, its one window (staff, letter) and the demo district are as made. */
+static void hall_unchanged(void)
+{
+    struct http_resp r;
+    assert_int_equal(as_req(NULL, "GET", "/api/v1/halls/" BOLA_HALL, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    json_t *h = json_object_get(r.json, "hall");
+    json_t *w = json_array_get(json_object_get(h, "windows"), 0);
+    if (strcmp(json_string_value(json_object_get(h, "name")), "越权测试大厅") != 0 ||
+        json_array_size(json_object_get(h, "windows")) != 1 ||
+        strcmp(json_string_value(json_object_get(w, "name")), "越权测试窗口") != 0 ||
+        json_array_size(json_object_get(w, "staff")) != 1 ||
+        !json_is_object(json_object_get(w, "letter")))
+        fail_msg("the hall was changed by a replay: %s", r.body);
+    resp_free(&r);
+    assert_int_equal(
+        as_req(NULL, "GET", "/api/v1/orgs?view=list&kind=region&level=2", NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    if (!strstr(r.body, "\"示范市示范区\""))
+        fail_msg("the demo district was changed by a replay: %s", r.body);
+    resp_free(&r);
+}
+
+/* method path body by everyone but the system administrator, and anonymously. */
+static void replay_org_manage(const char *method, const char *path, const char *body)
+{
+    struct ident *sys = by_name("sysadmin");
+    for (size_t b = 0; b < NIDS; b++)
+        if (&ids[b] != sys)
+            replay(&ids[b], method, path, body, NULL, NULL, hall_data);
+    replay(NULL, method, path, body, NULL, NULL, hall_data);
+}
+
+/* PATCH /api/v1/orgs/{code}: a demo region and a bureau renamed. */
+static void replay_patch_org(void)
+{
+    hall_ready();
+    replay_org_manage("PATCH", "/api/v1/orgs/DEMO-DIST", "{\"name\":\"越权改名\"}");
+    replay_org_manage("PATCH", "/api/v1/orgs/DEMO-CITY-XZSPJ", "{\"phone\":\"110\"}");
+    hall_unchanged();
+}
+
+static void replay_patch_hall(void)
+{
+    hall_ready();
+    replay_org_manage("PATCH", "/api/v1/halls/" BOLA_HALL, "{\"name\":\"越权改名\"}");
+    hall_unchanged();
+}
+
+static void replay_add_window(void)
+{
+    hall_ready();
+    replay_org_manage("POST", "/api/v1/halls/" BOLA_HALL "/windows",
+                      "{\"code\":\"W2\",\"name\":\"越权窗口\",\"kind\":\"comprehensive\"}");
+    hall_unchanged();
+}
+
+/* PUT /api/v1/halls/{code}/windows/{window}: a replace that would drop the
+ * staff and the letter. */
+static void replay_put_window(void)
+{
+    hall_ready();
+    replay_org_manage("PUT", "/api/v1/halls/" BOLA_HALL "/windows/W1",
+                      "{\"name\":\"越权改名\",\"kind\":\"comprehensive\"}");
+    hall_unchanged();
+}
+
+/* GET /api/v1/halls/{code} is public: everyone, the anonymous caller
+ * included, gets the hall with its staff by name and never a user name
+ * (only the system administrator, who edits the window, sees those); an
+ * unknown hall is 404 for all. */
+static void replay_get_hall(void)
+{
+    static const char *const paths[] = {"/api/v1/halls/" BOLA_HALL, "/api/v1/halls/BOLA-NOPE"};
+    struct ident *sys = by_name("sysadmin");
+    hall_ready();
+    for (size_t b = 0; b <= NIDS; b++) {
+        const struct ident *who = b < NIDS ? &ids[b] : NULL;
+        if (who == sys)
+            continue;
+        for (size_t k = 0; k < 2; k++) {
+            struct http_resp r;
+            char ctx[200];
+            snprintf(ctx, sizeof(ctx), "GET %s as %s", paths[k], who ? who->username : "anonymous");
+            assert_int_equal(as_req(who, "GET", paths[k], NULL, NULL, &r), 0);
+            replays++;
+            if (r.status != (k == 0 ? 200 : 404))
+                fail_msg("%s: %ld %s", ctx, r.status, r.body);
+            check_foreign(NULL, hall_secrets, &r, ctx);
+            resp_free(&r);
+        }
+    }
+}
+
 static struct replay_case {
     const char *method, *pattern;
     void (*run)(void);
@@ -552,6 +944,22 @@ static struct replay_case {
     {"POST", "/api/v1/accounts/{id}/reveal", replay_reveal, 0},
     {"PATCH", "/api/v1/api-clients/{id}", replay_patch_client, 0},
     {"DELETE", "/api/v1/me/agents/{id}", replay_revoke_grant, 0},
+    {"PATCH", "/api/v1/orgs/{code}", replay_patch_org, 0},
+    {"GET", "/api/v1/halls/{code}", replay_get_hall, 0},
+    {"PATCH", "/api/v1/halls/{code}", replay_patch_hall, 0},
+    {"POST", "/api/v1/halls/{code}/windows", replay_add_window, 0},
+    {"PUT", "/api/v1/halls/{code}/windows/{window}", replay_put_window, 0},
+    {"GET", "/api/v1/items/{code}", replay_item_get, 0},
+    {"GET", "/api/v1/items/{code}/versions", replay_item_versions, 0},
+    {"GET", "/api/v1/items/{code}/versions/{version}", replay_item_version, 0},
+    {"GET", "/api/v1/items/{code}/transfers", replay_item_transfers, 0},
+    {"GET", "/api/v1/items/{code}/guide.pdf", replay_item_pdf, 0},
+    {"GET", "/api/v1/items/{code}/qr.svg", replay_item_qr_svg, 0},
+    {"GET", "/api/v1/items/{code}/qr.png", replay_item_qr_png, 0},
+    {"GET", "/api/v1/catalogue/items/{code}", replay_admin_item, 0},
+    {"PUT", "/api/v1/items/{code}", replay_item_put, 0},
+    {"POST", "/api/v1/items/{code}/status", replay_item_status, 0},
+    {"POST", "/api/v1/items/{code}/transfer", replay_item_transfer, 0},
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -561,6 +969,9 @@ static const struct {
     const char *method, *pattern, *why;
 } not_objects[] = {
     {"GET", "/api/v1/calendar/days/{date}", "a calendar date: public reference data"},
+    {"GET", "/items/{code}",
+     "a static page, the same for any code: its script reads the code from the address and asks "
+     "GET /api/v1/items/{code}, which has its case"},
 };
 
 static void run_case(const char *method, const char *pattern)
@@ -608,6 +1019,92 @@ static void test_revoke_agent_grant(void **state)
 {
     (void)state;
     run_case("DELETE", "/api/v1/me/agents/{id}");
+}
+
+static void test_item_get(void **state)
+{
+    (void)state;
+    run_case("GET", "/api/v1/items/{code}");
+}
+
+static void test_item_guide(void **state)
+{
+    (void)state;
+    run_case("GET", "/api/v1/items/{code}/guide.pdf");
+    run_case("GET", "/api/v1/items/{code}/qr.svg");
+    run_case("GET", "/api/v1/items/{code}/qr.png");
+}
+
+static void test_item_versions(void **state)
+{
+    (void)state;
+    run_case("GET", "/api/v1/items/{code}/versions");
+}
+
+static void test_item_version(void **state)
+{
+    (void)state;
+    run_case("GET", "/api/v1/items/{code}/versions/{version}");
+}
+
+static void test_item_transfers(void **state)
+{
+    (void)state;
+    run_case("GET", "/api/v1/items/{code}/transfers");
+}
+
+static void test_admin_item(void **state)
+{
+    (void)state;
+    run_case("GET", "/api/v1/catalogue/items/{code}");
+}
+
+static void test_item_put(void **state)
+{
+    (void)state;
+    run_case("PUT", "/api/v1/items/{code}");
+}
+
+static void test_item_status(void **state)
+{
+    (void)state;
+    run_case("POST", "/api/v1/items/{code}/status");
+}
+
+static void test_item_transfer(void **state)
+{
+    (void)state;
+    run_case("POST", "/api/v1/items/{code}/transfer");
+}
+
+static void test_patch_org(void **state)
+{
+    (void)state;
+    run_case("PATCH", "/api/v1/orgs/{code}");
+}
+
+static void test_get_hall(void **state)
+{
+    (void)state;
+    run_case("GET", "/api/v1/halls/{code}");
+}
+
+static void test_patch_hall(void **state)
+{
+    (void)state;
+    run_case("PATCH", "/api/v1/halls/{code}");
+}
+
+static void test_add_window(void **state)
+{
+    (void)state;
+    run_case("POST", "/api/v1/halls/{code}/windows");
+}
+
+static void test_put_window(void **state)
+{
+    (void)state;
+    run_case("PUT", "/api/v1/halls/{code}/windows/{window}");
 }
 
 /* X-On-Behalf-Of carries an object id too: only the grant's agent acts
@@ -722,6 +1219,20 @@ int main(void)
         cmocka_unit_test(test_reveal),
         cmocka_unit_test(test_patch_api_client),
         cmocka_unit_test(test_revoke_agent_grant),
+        cmocka_unit_test(test_patch_org),
+        cmocka_unit_test(test_get_hall),
+        cmocka_unit_test(test_patch_hall),
+        cmocka_unit_test(test_add_window),
+        cmocka_unit_test(test_put_window),
+        cmocka_unit_test(test_item_get),
+        cmocka_unit_test(test_item_versions),
+        cmocka_unit_test(test_item_guide),
+        cmocka_unit_test(test_item_version),
+        cmocka_unit_test(test_item_transfers),
+        cmocka_unit_test(test_admin_item),
+        cmocka_unit_test(test_item_put),
+        cmocka_unit_test(test_item_status),
+        cmocka_unit_test(test_item_transfer),
         cmocka_unit_test(test_on_behalf_of_header),
         cmocka_unit_test(test_every_object_route_is_covered),
     };
