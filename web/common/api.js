@@ -22,7 +22,7 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const CSRF_KEY = 'tb.csrf';
 
 export class ApiError extends Error {
-  constructor({ status = 0, code, title, detail = '', field = null, requestId = null, type = null, retryAfter = null }) {
+  constructor({ status = 0, code, title, detail = '', field = null, requestId = null, type = null, retryAfter = null, errors = null }) {
     super(detail ? `${title}: ${detail}` : title);
     this.name = 'ApiError';
     this.status = status; // HTTP status, 0 when no answer came
@@ -33,6 +33,7 @@ export class ApiError extends Error {
     this.requestId = requestId; // quote this when reporting a problem
     this.type = type;
     this.retryAfter = retryAfter; // seconds from a Retry-After header (429, 503), or null
+    this.errors = errors; // a 422's list of faults [{path, code, zh, en}], or null
   }
 }
 
@@ -146,6 +147,7 @@ async function problemFrom(res) {
     requestId: p.request_id || fallback.requestId,
     type: typeof p.type === 'string' ? p.type : null,
     retryAfter: fallback.retryAfter,
+    errors: Array.isArray(p.errors) ? p.errors : null,
   });
 }
 

@@ -2,7 +2,10 @@
 // in, else the way to log in or register.
 
 import { kindLabel } from '../common/account-text.js';
-import { addMessages, onLangChange, t } from '../common/i18n.js';
+import { apiGet } from '../common/api.js';
+import { LISTS, loadDepartments } from '../common/catalog-text.js';
+import { addMessages, applyI18n, onLangChange, t } from '../common/i18n.js';
+import { el } from '../common/layout.js';
 import { hasPermission } from '../common/session.js';
 import { startPortalPage } from './portal.js';
 
@@ -22,6 +25,15 @@ addMessages({
     'ph.admin.desc': '账号权限、接口客户端、安全设置、审计日志',
     'ph.apply': '在线办事',
     'ph.apply.desc': '查找事项、网上申报、查询进度',
+    'ph.lists': '事项清单',
+    'ph.topics': '按主题查找',
+    'ph.depts': '按部门查找',
+    'ph.count': '{n} 项',
+    'ph.none': '暂无事项。',
+    'ph.items.desc': '全部政务服务事项，按部门、对象、主题筛选',
+    'ph.inter.desc': '中介服务事项、收费标准和涉及的审批事项',
+    'ph.proofs.desc': '保留的证明事项，目录外一律不再索要证明',
+    'ph.kpis.desc': '最多跑一次、全程网办比例和承诺时限压缩情况',
   },
   en: {
     'ph.title': 'Service Portal · tongban',
@@ -39,15 +51,27 @@ addMessages({
     'ph.admin.desc': 'Accounts and roles, API clients, security settings, audit log',
     'ph.apply': 'Online services',
     'ph.apply.desc': 'Find services, apply online, track progress',
+    'ph.lists': 'Service lists',
+    'ph.topics': 'By topic',
+    'ph.depts': 'By department',
+    'ph.count': '{n} services',
+    'ph.none': 'No services yet.',
+    'ph.items.desc': 'Every government service, filtered by department, applicant and topic',
+    'ph.inter.desc': 'Intermediary services, their fees and the services that need them',
+    'ph.proofs.desc': 'The proofs still required; none outside this list may be asked for',
+    'ph.kpis.desc': 'Shares of one-trip and fully online services, promised time limits',
   },
 });
 
-const ADMIN_PERMISSIONS = ['staff.manage', 'apiclient.manage', 'security.settings', 'audit.read'];
+const ADMIN_PERMISSIONS = ['staff.manage', 'apiclient.manage', 'security.settings', 'audit.read', 'catalog.manage', 'org.manage'];
 
 init();
 
 async function init() {
   const account = await startPortalPage();
+  renderListLinks();
+  onLangChange(renderListLinks);
+  loadEntries();
   document.getElementById('home-status').hidden = true;
   if (!account) {
     document.getElementById('guest').hidden = false;
@@ -67,4 +91,44 @@ async function init() {
   // 代办: applicants authorise agents; natural persons may be one.
   document.getElementById('agents-link').hidden = !(hasPermission(account, 'agent.grant') || account.kind === 'person');
   document.getElementById('member').hidden = false;
+}
+
+/* 全部 and the seven lists, as links to the list page. */
+function renderListLinks() {
+  const host = document.getElementById('home-lists');
+  host.replaceChildren(
+    ...LISTS.map((l) => el('li', {}, el('a', { href: `items.html?list=${l}` }, t(`cat.list.${l}`)))),
+  );
+}
+
+/* Entries by topic and by department. */
+async function loadEntries() {
+  const topics = document.getElementById('topics');
+  const depts = document.getElementById('depts');
+  const say = (id, text) => {
+    document.getElementById(id).textContent = text;
+  };
+  apiGet('/api/v1/catalogue/topics')
+    .then((r) => {
+      const list = (r && r.topics) || [];
+      if (!list.length) say('topics-status', t('ph.none'));
+      const draw = () =>
+        topics.replaceChildren(
+          ...list.map((tp) =>
+            el('li', {}, el('a', { class: 'entry', href: `items.html?topic=${encodeURIComponent(tp.name)}` }, el('span', { class: 'entry-name' }, tp.name), el('span', { class: 'entry-count' }, t('ph.count', { n: tp.items })))),
+          ),
+        );
+      draw();
+      onLangChange(draw);
+    })
+    .catch((e) => say('topics-status', e.title));
+  loadDepartments()
+    .then((list) => {
+      if (!list.length) say('depts-status', t('ph.none'));
+      depts.replaceChildren(
+        ...list.map((o) => el('li', {}, el('a', { class: 'entry', href: `items.html?dept=${encodeURIComponent(o.code)}` }, el('span', { class: 'entry-name' }, o.name)))),
+      );
+    })
+    .catch((e) => say('depts-status', e.title));
+  applyI18n(document.getElementById('home-lists'));
 }
