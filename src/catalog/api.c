@@ -436,10 +436,9 @@ int catalog_api_item_pdf(struct tb_req *req)
     for (const char *p = url ? url : ""; *p; p++)
         h = (h ^ (unsigned char)*p) * 16777619u;
     char dir[TB_CONFIG_PATH_MAX + 32], path[TB_CONFIG_PATH_MAX + 96];
-    bool cacheable = url &&
-        cache_name_ok(code) &&
-        snprintf(dir, sizeof(dir), "%s/%s", app->cfg.data, GUIDE_CACHE_SUBDIR) <
-            (int)sizeof(dir) &&
+    bool cacheable =
+        url && cache_name_ok(code) &&
+        snprintf(dir, sizeof(dir), "%s/%s", app->cfg.data, GUIDE_CACHE_SUBDIR) < (int)sizeof(dir) &&
         snprintf(path, sizeof(path), "%s/%s-v%d-%08x.pdf", dir, code, version, h) <
             (int)sizeof(path);
     struct tb_buf b;
@@ -512,8 +511,7 @@ int catalog_api_admin_items(struct tb_req *req)
     const char *st = tb_req_query(req, "status");
     if (q && !text_param_ok(q, QUERY_MAX_CHARS))
         return bad_param(req, "q", "搜索词最多 50 个字", "Search text is at most 50 characters");
-    if (st && strcmp(st, "draft") && strcmp(st, "published") && strcmp(st, "suspended") &&
-        strcmp(st, "cancelled"))
+    if (st && !item_status_known(st))
         return bad_param(req, "status", "状态应为 draft、published、suspended 或 cancelled",
                          "status is draft, published, suspended or cancelled");
     struct tb_db_conn *c;
@@ -733,8 +731,7 @@ int catalog_api_item_status(struct tb_req *req)
     if (accounts_need_string(req, "reason", REASON_MAX_CHARS, &j.reason, "原因") < 0 ||
         accounts_need_string(req, "status", 16, &j.status, "状态") < 0)
         return TB_ERR_INVALID;
-    if (strcmp(j.status, "published") && strcmp(j.status, "suspended") &&
-        strcmp(j.status, "cancelled"))
+    if (!item_status_known(j.status) || strcmp(j.status, "draft") == 0)
         return tb_resp_problem(req, TB_ERR_INVALID, "status",
                                "状态应为 published（恢复）、suspended（暂停）或 cancelled（取消）",
                                "status is published (resume), suspended or cancelled");

@@ -352,6 +352,9 @@ int item_doc_read(const json_t *in, const struct proof_list *proofs, struct tb_a
  * (a new JSON array; NULL only when memory runs out). old may be NULL. */
 json_t *item_doc_changed(const json_t *old, const json_t *cur);
 
+/* True for an item status: "draft", "published", "suspended", "cancelled". */
+bool item_status_known(const char *s);
+
 /* The material names, one per line (arena-allocated; NULL without memory). */
 const char *item_doc_material_names(const struct item_doc *d, struct tb_arena *a);
 

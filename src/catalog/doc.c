@@ -629,3 +629,12 @@ const char *item_doc_material_names(const struct item_doc *d, struct tb_arena *a
     tb_buf_free(&b);
     return s;
 }
+
+bool item_status_known(const char *s)
+{
+    static const char *const statuses[] = {"draft", "published", "suspended", "cancelled"};
+    for (size_t i = 0; s && i < COUNT(statuses); i++)
+        if (strcmp(statuses[i], s) == 0)
+            return true;
+    return false;
+}

@@ -76,8 +76,7 @@ static int import_items(struct tb_db_conn *c, struct import_job *j, int64_t now)
             add_prefixed(j->p, i, &q);
             continue;
         }
-        if (!status || (strcmp(status, "draft") && strcmp(status, "published") &&
-                        strcmp(status, "suspended") && strcmp(status, "cancelled")))
+        if (!item_status_known(status))
             item_problems_add(&q, "status", "unknown_code",
                               "状态应为 draft、published、suspended 或 cancelled",
                               "status is draft, published, suspended or cancelled");
@@ -222,8 +221,8 @@ int catalog_export(struct tb_db *db, char **out)
     if (rc == TB_OK) {
         json_t *list = json_object_get(inter, "intermediaries");
         size_t i;
-        json_t *e;
-        json_array_foreach(list, i, e) json_object_del(e, "items"); /* computed, not data */
+        for (i = 0; i < json_array_size(list); i++) /* the items are computed, not data */
+            json_object_del(json_array_get(list, i), "items");
         root = json_pack("{s:s,s:i,s:O,s:O,s:O,s:O,s:O}", "format", FORMAT_NAME, "version",
                          FORMAT_VERSION, "orgs", orgs, "proofs", json_object_get(proofs, "proofs"),
                          "intermediaries", list, "items", items, "halls", halls);
