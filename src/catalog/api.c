@@ -456,7 +456,6 @@ int catalog_api_item_pdf(struct tb_req *req)
             cache_write(dir, path, &b);
         }
     }
-    json_decref(g);
     if (rc == TB_OK) {
         char disp[128];
         snprintf(disp, sizeof(disp), "inline; filename=\"guide-%.40s-v%d.pdf\"",
@@ -466,6 +465,7 @@ int catalog_api_item_pdf(struct tb_req *req)
         tb_resp_header(req, "Cache-Control", "public, max-age=300");
     }
     tb_buf_free(&b);
+    json_decref(g); /* code and the rest point into it */
     return rc;
 }
 
@@ -480,12 +480,12 @@ static int qr_answer(struct tb_req *req, bool png)
     tb_buf_init(&b, 1u << 20);
     const char *url = guide_url(req, code);
     rc = png ? guide_qr_png(url, QR_PNG_SCALE, &b) : guide_qr_svg(url, &b);
-    json_decref(g);
     if (rc == TB_OK) {
         rc = tb_resp_text(req, 200, png ? "image/png" : "image/svg+xml", b.data, b.len);
         tb_resp_header(req, "Cache-Control", "public, max-age=300");
     }
     tb_buf_free(&b);
+    json_decref(g);
     return rc;
 }
 

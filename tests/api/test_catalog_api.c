@@ -1100,8 +1100,7 @@ static void test_guide_pdf_and_qr(void **state)
 
     /* a draft has no guide */
     json_t *doc = item_doc("TEST-GUIDE-DRAFT", "草稿事项指南测试", "DEMO-CITY-SCJGJ", "指南测试");
-    create(doc, false);
-    json_decref(doc);
+    create(doc, false); /* takes doc */
     assert_int_equal(get(NULL, "/api/v1/items/TEST-GUIDE-DRAFT/guide.pdf", &r), 404);
     resp_free(&r);
     assert_int_equal(get(NULL, "/api/v1/items/TEST-GUIDE-DRAFT/qr.png", &r), 404);
