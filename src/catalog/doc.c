@@ -608,7 +608,8 @@ json_t *item_doc_changed(const json_t *old, const json_t *cur)
     for (size_t i = 0; i < COUNT(item_fields); i++) {
         const char *k = item_fields[i].key;
         const json_t *a = old ? json_object_get(old, k) : NULL;
-        if (!json_equal((json_t *)a, json_object_get(cur, k)) &&
+        const json_t *b = json_object_get(cur, k);
+        if ((a || b) && !json_equal((json_t *)a, (json_t *)b) &&
             json_array_append_new(out, json_string(k)) < 0) {
             json_decref(out);
             return NULL;
