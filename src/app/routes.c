@@ -11,6 +11,7 @@
 #include "calendar/api.h"
 #include "catalog/api.h"
 #include "org/org.h"
+#include "uploads/uploads.h"
 
 #define INLINE TB_ROUTE_INLINE
 
@@ -127,6 +128,14 @@ const struct tb_route tb_routes[] = {
      "Suspend, resume or cancel an item", TB_ROUTE_JSON_BODY, 0},
     {"POST", "/api/v1/items/{code}/transfer", catalog_api_item_transfer, "catalog.manage",
      "Transfer (划转) an item to another organisation", TB_ROUTE_JSON_BODY, 0},
+    /* the applicant's materials library (src/uploads) */
+    {"POST", "/api/v1/uploads", uploads_api_create, "case.apply",
+     "Upload a material (PDF, JPEG, PNG or OFD, judged by content) to my library", 0,
+     UPLOAD_MAX_BYTES},
+    {"GET", "/api/v1/uploads", uploads_api_list, "case.apply", "My materials library, newest first",
+     0, 0},
+    {"GET", "/api/v1/uploads/{id}", uploads_api_get, "self",
+     "Download a material of my library (as an attachment)", 0, 0},
 };
 
 const size_t tb_routes_count = sizeof(tb_routes) / sizeof(tb_routes[0]);

@@ -934,6 +934,39 @@ static void replay_get_hall(void)
     }
 }
 
+/* GET /api/v1/uploads/{id}: zhangsan's material (a PDF whose bytes and
+ * name are marked), downloaded by everyone else. Agents acting under a
+ * grant are the owner's by design and are not replayed here. */
+static const char *const upload_secrets[] = {"BOLA-UPLOAD-CONTENT", "越权测试材料", NULL};
+
+static void replay_get_upload(void)
+{
+    static const char doc[] = "%PDF-1.4\n% BOLA-UPLOAD-CONTENT\n%%EOF\n";
+    struct ident *owner = by_name("zhangsan");
+    char cookie[200], csrf[160], path[96];
+    snprintf(cookie, sizeof(cookie), "Cookie: %s", owner->c.cookie);
+    snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %s", owner->c.csrf);
+    const char *const h[] = {
+        cookie, csrf, "Content-Type: application/octet-stream",
+        "X-File-Name: %E8%B6%8A%E6%9D%83%E6%B5%8B%E8%AF%95%E6%9D%90%E6%96%99.pdf", NULL};
+    struct http_resp r;
+    assert_int_equal(http_req(&srv, "POST", "/api/v1/uploads", h, doc, sizeof(doc) - 1, &r), 0);
+    if (r.status != 201 && r.status != 200)
+        fail_msg("upload: %ld %s", r.status, r.body);
+    snprintf(path, sizeof(path), "/api/v1/uploads/%s",
+             json_string_value(json_object_get(r.json, "id")));
+    resp_free(&r);
+    /* The owner gets it (the positive control of the foreign-byte check). */
+    assert_int_equal(as_req(owner, "GET", path, NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "BOLA-UPLOAD-CONTENT"));
+    resp_free(&r);
+    for (size_t b = 0; b < NIDS; b++)
+        if (&ids[b] != owner)
+            replay(&ids[b], "GET", path, NULL, NULL, owner, upload_secrets);
+    replay(NULL, "GET", path, NULL, NULL, owner, upload_secrets);
+}
+
 static struct replay_case {
     const char *method, *pattern;
     void (*run)(void);
@@ -960,6 +993,7 @@ static struct replay_case {
     {"PUT", "/api/v1/items/{code}", replay_item_put, 0},
     {"POST", "/api/v1/items/{code}/status", replay_item_status, 0},
     {"POST", "/api/v1/items/{code}/transfer", replay_item_transfer, 0},
+    {"GET", "/api/v1/uploads/{id}", replay_get_upload, 0},
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -1075,6 +1109,12 @@ static void test_item_transfer(void **state)
 {
     (void)state;
     run_case("POST", "/api/v1/items/{code}/transfer");
+}
+
+static void test_get_upload(void **state)
+{
+    (void)state;
+    run_case("GET", "/api/v1/uploads/{id}");
 }
 
 static void test_patch_org(void **state)
@@ -1233,6 +1273,7 @@ int main(void)
         cmocka_unit_test(test_item_put),
         cmocka_unit_test(test_item_status),
         cmocka_unit_test(test_item_transfer),
+        cmocka_unit_test(test_get_upload),
         cmocka_unit_test(test_on_behalf_of_header),
         cmocka_unit_test(test_every_object_route_is_covered),
     };
