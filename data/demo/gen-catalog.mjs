@@ -330,6 +330,7 @@ function item(s) {
     intermediaries: s.inter ?? [],
     contacts: contactsFor(o, s),
     notes: s.notes ?? '',
+    form: formFor(s, o.credit + basic),
     status: s.status ?? 'published',
   };
   for (const c of doc.intermediaries)
@@ -338,6 +339,369 @@ function item(s) {
   byKey[s.key] = doc;
   items.push(doc);
   return doc;
+}
+
+/* ---- application forms (一表申请) -------------------------------------------------------
+ * Each item's form in the canonical form item_doc_read produces (every key of
+ * a field present, defaults filled in: docs/catalogue.md, "Form"). A field
+ * builder returns [field, example]; the example is the value the demo
+ * application (applications.json) gives when the field is not prefilled. */
+
+const NUMBER_LIMIT = 1e15; /* FORM_NUMBER_LIMIT */
+const TEXT_TYPES = new Set(['text', 'textarea', 'address']);
+const RANGE_TYPES = new Set(['number', 'money_fen']);
+
+function field(key, label, type, ex, o = {}) {
+  const f = {
+    key, label, type,
+    required: o.required ?? true,
+    max_length: TEXT_TYPES.has(type) ? (o.max ?? 200) : 0,
+    min: RANGE_TYPES.has(type) ? (o.min ?? 0) : 0,
+    max: RANGE_TYPES.has(type) ? (o.max ?? NUMBER_LIMIT) : 0,
+    options: (o.options ?? []).map(([value, lbl]) => ({ value, label: lbl })),
+    prefill: o.prefill ?? '',
+    help: o.help ?? '',
+  };
+  if (!/^[a-z][a-z0-9_]{0,39}$/.test(key)) throw new Error(`form key ${key}`);
+  return [f, ex];
+}
+const line = (k, l, ex, o = {}) => field(k, l, 'text', ex, { max: 100, ...o });
+const area = (k, l, ex, o = {}) => field(k, l, 'textarea', ex, { max: 1000, ...o });
+const addr = (k, l, ex, o = {}) => field(k, l, 'address', ex, o);
+const num = (k, l, ex, min, max, o = {}) => field(k, l, 'number', ex, { min, max, ...o });
+const money = (k, l, ex, o = {}) => field(k, l, 'money_fen', ex, o);
+const date = (k, l, ex, o = {}) => field(k, l, 'date', ex, o);
+const sel = (k, l, options, ex, o = {}) => field(k, l, 'select', ex, { options, ...o });
+const check = (k, l, o = {}) => field(k, l, 'checkbox', true, o);
+const idn = (k, l, ex, o = {}) => field(k, l, 'id_number', ex, o);
+const phone = (k, l, ex, o = {}) => field(k, l, 'phone', ex, o);
+const email = (k, l, ex, o = {}) => field(k, l, 'email', ex, { required: false, ...o });
+
+/* The applicant blocks: filled from the account (SPEC §3 一号申请). */
+const PERSON = () => [
+  line('applicant_name', '申请人姓名', null, { max: 50, prefill: 'applicant.name' }),
+  idn('id_number', '公民身份号码', null, { prefill: 'applicant.id_number' }),
+  phone('phone', '联系电话', null, { prefill: 'applicant.phone' }),
+];
+const ORG_BLOCK = (nameLabel = '单位名称') => [
+  line('org_name', nameLabel, null, { prefill: 'applicant.name' }),
+  field('credit_code', '统一社会信用代码', 'credit_code', null, { prefill: 'applicant.credit_code' }),
+  line('legal_rep', '法定代表人', null, { max: 50, prefill: 'applicant.legal_rep' }),
+  phone('phone', '联系电话', null, { prefill: 'applicant.phone' }),
+];
+const OFFICE = '示范区人民路128号恒信大厦5楼';
+const HOME = '示范区人民路新苑小区3栋2单元501';
+const PROJECT = '示范区滨江新城恒信科技研发中心项目';
+const PROJECT_SITE = '示范区滨江路以东、青年路以北（滨江新城B-07地块）';
+const CONTACT = (ex = '赵敏') => line('contact_name', '联系人', ex, { max: 50 });
+
+/* Forms by item key; an item not listed gets formDefault. */
+const FORMS = {
+  qysl: () => [
+    line('company_name', '企业名称', '示范恒信云数据服务有限公司', { help: '已通过企业名称自主申报系统申报的名称' }),
+    sel('company_type', '企业类型', [['llc', '有限责任公司'], ['llc_single', '有限责任公司（自然人独资）'],
+      ['jsc', '股份有限公司']], 'llc'),
+    addr('domicile', '住所', '示范区滨江路88号5幢301室'),
+    money('registered_capital_fen', '注册资本（分）', 1000000000, { min: 1 }),
+    line('legal_rep_name', '法定代表人姓名', '王恒信', { max: 50 }),
+    idn('legal_rep_id', '法定代表人公民身份号码', '110101199003074258'),
+    area('business_scope', '经营范围', '软件开发；信息系统集成服务；数据处理和存储支持服务'),
+    phone('phone', '联系电话', null, { prefill: 'applicant.phone' }),
+    email('email', '电子邮箱', 'zhaomin@hengxin.example.cn'),
+  ],
+  qybg: () => [
+    ...ORG_BLOCK('企业名称'),
+    sel('change_item', '变更事项', [['name', '名称'], ['domicile', '住所'], ['legal_rep', '法定代表人'],
+      ['capital', '注册资本'], ['scope', '经营范围']], 'domicile'),
+    area('before', '变更前内容', '示范区人民路128号恒信大厦5楼'),
+    area('after', '变更后内容', '示范区滨江路88号5幢301室'),
+    date('resolution_date', '股东会决议日期', '2026-01-15'),
+  ],
+  gsba: () => [
+    ...ORG_BLOCK('企业名称'),
+    sel('filing_item', '备案事项', [['articles', '章程'], ['directors', '董事、监事、经理'],
+      ['liaison', '登记联络员']], 'liaison'),
+    line('new_person', '新任人员姓名', '赵敏', { max: 50 }),
+    idn('new_person_id', '新任人员公民身份号码', '110101199003074258'),
+  ],
+  qyzx: () => [
+    ...ORG_BLOCK('企业名称'),
+    sel('cancel_kind', '注销方式', [['simple', '简易注销'], ['normal', '一般注销']], 'simple'),
+    area('reason', '注销原因', '经营期限届满，股东会决议解散'),
+    date('announcement_date', '公告日期', '2026-01-05', { required: false }),
+  ],
+  rlzy: () => [
+    ...ORG_BLOCK(),
+    addr('premises', '服务场所地址', OFFICE),
+    num('premises_area', '服务场所面积（平方米）', 320, 1, 100000),
+    num('staff', '专职工作人员数', 8, 1, 10000),
+    area('services', '服务范围', '职业介绍；人力资源供求信息的收集和发布；人力资源管理咨询'),
+  ],
+  czqc: () => [
+    ...ORG_BLOCK('企业名称'),
+    num('vehicles', '拟投入车辆数', 50, 1, 5000),
+    sel('fuel', '车辆燃料类型', [['electric', '纯电动'], ['gas', '天然气'], ['hybrid', '油电混合']], 'electric'),
+    addr('parking', '停车场地址', '示范区滨江路210号停车场'),
+  ],
+  spsc: () => [
+    ...ORG_BLOCK('生产者名称'),
+    addr('factory', '生产地址', '示范区青山镇工业园区8号'),
+    area('categories', '食品类别', '糕点；饼干'),
+    num('staff', '食品安全管理人员数', 3, 1, 1000),
+  ],
+  tzsb: () => [
+    ...ORG_BLOCK('使用单位名称'),
+    sel('equipment', '设备类别', [['elevator', '电梯'], ['boiler', '锅炉'], ['vessel', '压力容器'],
+      ['crane', '起重机械']], 'elevator'),
+    line('equipment_code', '设备代码', '31105001002026010001', { max: 20 }),
+    addr('location', '设备使用地点', '示范区人民路128号恒信大厦'),
+    date('commissioning_date', '投入使用日期', '2026-01-20'),
+  ],
+  sgxk: () => [
+    ...ORG_BLOCK('建设单位名称'),
+    line('project_name', '工程名称', PROJECT),
+    addr('site', '建设地址', PROJECT_SITE),
+    money('contract_price_fen', '合同价格（分）', 8600000000, { min: 1 }),
+    num('floor_area', '建筑面积（平方米）', 24800, 1, 10000000),
+    line('contractor', '施工总承包单位', '示范建工集团有限公司'),
+    date('planned_start', '计划开工日期', '2026-04-01'),
+  ],
+  gcgh: () => [
+    ...ORG_BLOCK('建设单位名称'),
+    line('project_name', '项目名称', PROJECT),
+    addr('site', '建设位置', PROJECT_SITE),
+    num('floor_area', '总建筑面积（平方米）', 24800, 1, 10000000),
+    line('land_certificate', '建设用地规划许可证编号', '地字第500107202600012号', { max: 40 }),
+  ],
+  spjy: () => [
+    line('operator_name', '经营者名称', null, { prefill: 'applicant.name' }),
+    field('credit_code', '统一社会信用代码', 'credit_code', null, { prefill: 'applicant.credit_code' }),
+    line('legal_rep', '法定代表人（负责人）', null, { max: 50, prefill: 'applicant.legal_rep' }),
+    addr('premises', '经营场所', '示范区人民路128号恒信大厦1楼'),
+    sel('business_form', '主体业态', [['sales', '食品销售经营者'], ['catering', '餐饮服务经营者'],
+      ['canteen', '单位食堂']], 'canteen'),
+    area('items', '经营项目', '热食类食品制售；冷食类食品制售（不含生食）'),
+    line('safety_manager', '食品安全管理员', '赵敏', { max: 50 }),
+    phone('phone', '联系电话', null, { prefill: 'applicant.phone' }),
+  ],
+  hyys: () => [
+    ...ORG_BLOCK('经营者名称'),
+    num('vehicles', '拟投入车辆数', 10, 1, 10000),
+    sel('scope', '经营范围', [['general', '道路普通货物运输'], ['container', '货物专用运输（集装箱）'],
+      ['cold', '货物专用运输（冷藏保鲜）']], 'general'),
+    addr('parking', '停车场地址', '示范区青山镇物流园3号'),
+  ],
+  ggcs: () => [
+    ...ORG_BLOCK('单位名称'),
+    line('venue_name', '场所名称', '恒信大厦健身中心'),
+    sel('venue_kind', '场所类别', [['hotel', '住宿场所'], ['bath', '沐浴场所'], ['beauty', '美容美发场所'],
+      ['gym', '游泳场所和健身场所'], ['entertainment', '文化娱乐场所']], 'gym'),
+    addr('premises', '经营地址', '示范区人民路128号恒信大厦3楼'),
+    num('venue_area', '营业面积（平方米）', 860, 1, 1000000),
+    num('staff', '从业人员数', 12, 1, 10000),
+  ],
+  yplsh: () => [
+    ...ORG_BLOCK('企业名称'),
+    addr('premises', '经营场所', '示范区人民路128号恒信大厦1楼'),
+    line('pharmacist', '执业药师姓名', '赵敏', { max: 50 }),
+    sel('scope', '经营范围', [['otc', '乙类非处方药'], ['all', '处方药、甲类非处方药、乙类非处方药'],
+      ['tcm', '中药饮片']], 'all'),
+  ],
+  tzba: () => [
+    ...ORG_BLOCK('项目单位'),
+    line('project_name', '项目名称', PROJECT),
+    addr('site', '建设地点', PROJECT_SITE),
+    money('investment_fen', '总投资（分）', 12000000000, { min: 1 }),
+    area('content', '建设规模及内容', '新建研发楼及配套用房，总建筑面积24800平方米'),
+    date('planned_start', '拟开工时间', '2026-06-01'),
+  ],
+  tzhz: () => [
+    ...ORG_BLOCK('项目单位'),
+    line('project_name', '项目名称', PROJECT),
+    addr('site', '建设地点', PROJECT_SITE),
+    money('investment_fen', '总投资（分）', 12000000000, { min: 1 }),
+    area('content', '建设规模及内容', '新建数据中心一座，规划机柜3000架'),
+  ],
+  qybdc: () => [
+    ...ORG_BLOCK('权利人'),
+    sel('reg_kind', '登记类型', [['first', '首次登记'], ['transfer', '转移登记'], ['change', '变更登记']],
+      'transfer'),
+    addr('location', '不动产坐落', '示范区滨江路88号5幢'),
+    line('unit_no', '不动产单元号', '500107001001GB00012F00050001', { max: 28 }),
+    num('area', '建筑面积（平方米）', 1260, 1, 10000000),
+  ],
+  dyqdj: () => [
+    ...ORG_BLOCK('抵押人'),
+    line('mortgagee', '抵押权人', '示范银行股份有限公司示范区支行'),
+    addr('location', '不动产坐落', '示范区滨江路88号5幢'),
+    money('secured_fen', '被担保主债权数额（分）', 3000000000, { min: 1 }),
+    date('debt_end', '债务履行期限（止）', '2031-03-31'),
+  ],
+  bdccx: () => [
+    ...ORG_BLOCK('查询人'),
+    addr('location', '查询的不动产坐落', '示范区滨江路88号5幢'),
+    sel('purpose', '查询目的', [['own', '查询本单位名下不动产'], ['litigation', '诉讼'], ['other', '其他']],
+      'own'),
+  ],
+  clfzy: () => [
+    ...PERSON(),
+    addr('location', '房屋坐落', '示范区人民路新苑小区3栋2单元501'),
+    line('seller', '转让方姓名', '李四', { max: 50 }),
+    idn('seller_id', '转让方公民身份号码', '110101199003074258'),
+    money('price_fen', '成交价格（分）', 128000000, { min: 1 }),
+    num('area', '建筑面积（平方米）', 89, 1, 100000),
+  ],
+  gtgsh: () => [
+    ...PERSON(),
+    line('shop_name', '个体工商户名称', '示范区张三便利店'),
+    addr('premises', '经营场所', '示范区人民路20号1楼'),
+    area('scope', '经营范围', '食品销售（仅销售预包装食品）；日用百货销售'),
+    money('capital_fen', '资金数额（分）', 5000000, { min: 1 }),
+  ],
+  hkqy: () => [
+    ...PERSON(),
+    addr('from_address', '迁出地址', '北京市朝阳区和平里街道1号'),
+    addr('to_address', '迁入地址', HOME),
+    sel('reason', '迁移原因', [['house', '购房'], ['work', '就业'], ['family', '投靠亲属'], ['study', '就学']],
+      'house'),
+  ],
+  csdj: () => [
+    ...PERSON(),
+    line('baby_name', '新生儿姓名', '张小满', { max: 50 }),
+    sel('baby_sex', '性别', [['m', '男'], ['f', '女']], 'f'),
+    date('birth_date', '出生日期', '2026-01-08'),
+    line('birth_cert_no', '出生医学证明编号', 'Y500123456', { max: 20 }),
+  ],
+  jszg: () => [
+    ...PERSON(),
+    sel('level', '资格种类', [['kindergarten', '幼儿园'], ['primary', '小学'], ['junior', '初级中学'],
+      ['senior', '高级中学']], 'primary'),
+    line('subject', '任教学科', '语文', { max: 20 }),
+    line('exam_cert_no', '考试合格证明编号', '2026500107000123', { max: 20 }),
+    email('email', '电子邮箱', 'zhangsan@example.com'),
+  ],
+  yszc: () => [
+    ...PERSON(),
+    line('qualification_no', '医师资格证书编码', '202650110500001', { max: 30 }),
+    sel('category', '执业类别', [['clinical', '临床'], ['tcm', '中医'], ['dental', '口腔'],
+      ['public_health', '公共卫生']], 'clinical'),
+    line('hospital', '拟执业机构', '示范区人民医院'),
+  ],
+  sybx: () => [
+    ...PERSON(),
+    date('separation_date', '离职日期', '2026-01-31'),
+    line('last_employer', '原工作单位', '示范华信商贸有限公司'),
+    num('paid_months', '累计缴费月数', 96, 12, 1200),
+    line('bank_account', '社会保障卡银行账号', '6217000012345678901', { max: 30 }),
+  ],
+  gljt: () => [
+    ...PERSON(),
+    addr('address', '户籍地址', HOME),
+    line('bank_account', '社会保障卡银行账号', '6217000012345678901', { max: 30 }),
+  ],
+  cxjm: () => [
+    ...PERSON(),
+    addr('address', '户籍地址', HOME),
+    sel('grade', '缴费档次', [['g200', '每年200元'], ['g500', '每年500元'], ['g1000', '每年1000元'],
+      ['g2000', '每年2000元']], 'g1000'),
+  ],
+  gzf: () => [
+    ...PERSON(),
+    num('family_size', '家庭人口数', 3, 1, 20),
+    money('family_income_fen', '家庭上年度收入（分）', 7200000),
+    addr('address', '现居住地址', HOME),
+  ],
+  ylcb: () => [
+    ...ORG_BLOCK(),
+    num('employees', '参保职工人数', 36, 1, 100000),
+    date('start_date', '参保起始日期', '2026-02-01'),
+    CONTACT(),
+  ],
+  swdj: () => [
+    ...ORG_BLOCK('纳税人名称'),
+    line('finance_officer', '财务负责人', '赵敏', { max: 50 }),
+    sel('accounting', '会计核算方式', [['independent', '独立核算'], ['non_independent', '非独立核算']],
+      'independent'),
+  ],
+  fpsl: () => [
+    ...ORG_BLOCK('纳税人名称'),
+    sel('invoice_kind', '发票种类', [['digital', '数电发票'], ['special', '增值税专用发票'],
+      ['ordinary', '增值税普通发票']], 'digital'),
+    num('monthly_count', '每月领用数量（份）', 50, 1, 10000),
+  ],
+  hpbgb: () => [
+    ...ORG_BLOCK('建设单位'),
+    line('project_name', '项目名称', PROJECT),
+    addr('site', '建设地点', PROJECT_SITE),
+    line('eia_agency', '环评文件编制单位', '示范环科咨询有限公司'),
+    money('env_investment_fen', '环保投资（分）', 300000000),
+  ],
+  hpdjb: () => [
+    ...ORG_BLOCK('建设单位'),
+    line('project_name', '项目名称', PROJECT),
+    addr('site', '建设地点', PROJECT_SITE),
+    area('measures', '主要环境保护措施', '施工期洒水降尘，设置沉淀池；运营期生活污水经化粪池处理后排入市政管网'),
+  ],
+  dyk: () => [
+    ...ORG_BLOCK('发卡企业名称'),
+    sel('card_kind', '预付卡类型', [['single', '单用途记名卡'], ['anonymous', '单用途不记名卡']], 'single'),
+    money('deposit_fen', '预收资金存管额度（分）', 5000000),
+    CONTACT(),
+  ],
+  zszy: () => [
+    ...ORG_BLOCK('经营者名称'),
+    addr('premises', '回收经营场所', '示范区青山镇物流园6号'),
+    area('categories', '回收品种', '废纸；废塑料；废旧金属'),
+  ],
+  ysxk: () => [
+    ...ORG_BLOCK('开发企业'),
+    line('project_name', '项目名称', '恒信滨江花园二期'),
+    addr('site', '项目坐落', '示范区滨江路300号'),
+    num('units', '预售套数', 420, 1, 100000),
+    num('presale_area', '预售面积（平方米）', 39800, 1, 10000000),
+    line('escrow_account', '预售资金监管账号', '500107001234567890', { max: 30 }),
+  ],
+  hwgg: () => [
+    ...ORG_BLOCK('设置单位'),
+    addr('location', '设置地点', '示范区人民路128号恒信大厦楼顶'),
+    num('sign_area', '广告面积（平方米）', 120, 1, 10000),
+    date('end_date', '设置期限（至）', '2028-12-31'),
+  ],
+  nyjy: () => [
+    ...ORG_BLOCK('经营者名称'),
+    addr('premises', '经营场所', '示范区青山镇农贸市场2号'),
+    addr('warehouse', '仓储场所', '示范区青山镇物流园9号'),
+    sel('scope', '经营范围', [['general', '农药（不含限制使用农药）'], ['restricted', '农药（含限制使用农药）']],
+      'general'),
+  ],
+};
+
+/* An item without a form of its own: the applicant block, an address and what
+ * is applied for. person: the item serves natural persons only. */
+function formDefault(name, person) {
+  if (person)
+    return [...PERSON(), addr('address', '联系地址', HOME),
+      area('reason', '申请事项说明', `申请办理${name}`, { max: 500 })];
+  return [...ORG_BLOCK(), addr('address', '住所（经营场所）', OFFICE),
+    area('description', '申请事项说明', `申请办理${name}`, { max: 500 })];
+}
+
+const EXAMPLES = {}; /* impl_code -> {key: example} of the fields not prefilled */
+
+function formFor(s, implCode) {
+  const person = s.audience.length === 1 && s.audience[0] === '1';
+  const pairs = FORMS[s.key] ? FORMS[s.key]() : formDefault(s.name, person);
+  if (pairs.length < 3 || pairs.length > 10) throw new Error(`form of ${s.key}: ${pairs.length} fields`);
+  const keys = new Set();
+  const ex = {};
+  for (const [f, e] of pairs) {
+    if (keys.has(f.key)) throw new Error(`form of ${s.key}: key ${f.key} twice`);
+    keys.add(f.key);
+    if (!f.prefill && e !== null) ex[f.key] = e;
+    if (!f.prefill && e === null && f.required) throw new Error(`form of ${s.key}: ${f.key} has no example`);
+  }
+  EXAMPLES[implCode] = ex;
+  return { fields: pairs.map(([f]) => f) };
 }
 
 /* Ministry series of the basic codes. */
@@ -1923,12 +2287,52 @@ const catalogue = {
   halls: HALLS,
 };
 
+/* ---- demo applications -------------------------------------------------------------
+ * One application for every published online item, by the demo applicant
+ * (data/demo/README.md) the item serves: zhangsan for items of natural
+ * persons only, hengxin for the rest. Prefilled fields carry the account's
+ * data, the others the form's examples; every required material the
+ * applicant uploads is one of the sample files in files/. */
+
+const APPLICANTS = {
+  zhangsan: { name: '张三', id_number: '11010519491231002X', phone: '13800138000' },
+  hengxin: { name: '示范恒信科技有限公司', credit_code: '91350100M000100Y43', phone: '13900139000',
+    legal_rep: '王恒信' },
+};
+
+function application(doc) {
+  const person = doc.audience.length === 1 && doc.audience[0] === '1';
+  const who = person ? 'zhangsan' : 'hengxin';
+  const values = {};
+  for (const f of doc.form.fields) {
+    const v = f.prefill ? APPLICANTS[who][f.prefill.slice('applicant.'.length)]
+      : EXAMPLES[doc.impl_code][f.key];
+    if (v === undefined) throw new Error(`${doc.name}: no value for ${f.key}`);
+    values[f.key] = v;
+  }
+  const materials = [];
+  doc.materials.forEach((m, index) => {
+    if (m.is_required && m.source === 'applicant' && m.form !== 'paper')
+      materials.push({ index, file: /照片|图/.test(m.name) ? 'sample.png' : 'sample.pdf' });
+  });
+  return { impl_code: doc.impl_code, applicant: who, values, materials };
+}
+
+const applications = {
+  format: 'tongban-demo-applications',
+  version: 1,
+  applications: items.filter((d) => d.is_online && d.status === 'published').map(application),
+};
+
 const text = JSON.stringify(catalogue, null, 2) + '\n';
 if (process.argv.includes('--stdout')) {
   process.stdout.write(text);
 } else {
-  const out = join(dirname(fileURLToPath(import.meta.url)), 'catalog.json');
+  const here = dirname(fileURLToPath(import.meta.url));
+  const out = join(here, 'catalog.json');
   writeFileSync(out, text);
+  writeFileSync(join(here, 'applications.json'), JSON.stringify(applications, null, 2) + '\n');
   process.stderr.write(`wrote ${out}: ${ORGS.length} orgs, ${PROOFS.length} proofs, ` +
-    `${INTERMEDIARIES.length} intermediaries, ${items.length} items, ${HALLS.length} halls\n`);
+    `${INTERMEDIARIES.length} intermediaries, ${items.length} items, ${HALLS.length} halls; ` +
+    `applications.json: ${applications.applications.length} applications\n`);
 }

@@ -358,4 +358,52 @@ bool item_status_known(const char *s);
 /* The material names, one per line (arena-allocated; NULL without memory). */
 const char *item_doc_material_names(const struct item_doc *d, struct tb_arena *a);
 
+/* ---- the application form (一表申请, src/catalog/form.c) ------------------------------ */
+
+/* Limits of an item's form definition (docs/catalogue.md, "Form"). */
+#define FORM_MAX_FIELDS             60
+#define FORM_KEY_MAX_CHARS          40 /* [a-z][a-z0-9_]{0,39} */
+#define FORM_LABEL_MAX_CHARS        40
+#define FORM_HELP_MAX_CHARS         200
+#define FORM_TEXT_DEFAULT_MAX_CHARS 200  /* max_length when absent */
+#define FORM_TEXT_MAX_CHARS         4000 /* largest max_length */
+#define FORM_MAX_OPTIONS            50
+#define FORM_OPTION_MAX_CHARS       40
+#define FORM_NUMBER_LIMIT           1000000000000000LL /* |min|, |max|, values: 10^15 */
+#define FORM_EMAIL_MAX_CHARS        100
+
+/* The field types and prefill sources, NULL-terminated, for the document's
+ * field table (doc.c); the prefill words start with "" (none). */
+extern const char *const form_type_words[];
+extern const char *const form_prefill_words[];
+
+/* The form-specific checks of a form definition that doc.c's walker has
+ * already read: in is the document's "form" value as given (any JSON value
+ * or NULL), canon its canonical copy ({"fields":[...]}, every sub-key
+ * present), whose defaults for max_length, min and max this fills in.
+ * Reports each problem to p with paths "form.fields[i].<key>". Returns
+ * TB_OK, TB_ERR_INVALID when it reported a problem, TB_ERR_NOMEM. */
+int form_definition_check(const json_t *in, json_t *canon, struct item_problems *p);
+
+/* Checks an application's values ({key: value}) against a canonical form:
+ * unknown keys, required fields, each value by its field's type. Reports
+ * every fault to p with path "values.<key>". Returns TB_OK or
+ * TB_ERR_INVALID. The id_number check uses today's date (Asia/Shanghai) for
+ * the "born in the future" rule. */
+int form_validate_values(const json_t *form, const json_t *values, struct item_problems *p);
+
+/* The account data a form may be prefilled from; any pointer may be NULL
+ * (borrowed, not kept). */
+struct form_applicant {
+    const char *name;
+    const char *id_number;
+    const char *phone;
+    const char *credit_code;
+    const char *legal_rep;
+};
+
+/* {key: value} for every field of form whose prefill source is set in a (a
+ * new object the caller json_decrefs; NULL only when memory runs out). */
+json_t *form_prefill(const json_t *form, const struct form_applicant *a);
+
 #endif

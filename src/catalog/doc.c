@@ -155,6 +155,30 @@ static const struct field result_fields[] = {
     STR("licence_type", false, 64),
 };
 
+/* The application form (一表申请); form.c checks what the table cannot
+ * (key syntax, per-type keys, options) and fills max_length, min, max. */
+static const struct field form_option_fields[] = {
+    STR("value", true, FORM_OPTION_MAX_CHARS),
+    STR("label", true, FORM_OPTION_MAX_CHARS),
+};
+
+static const struct field form_field_fields[] = {
+    STR("key", true, FORM_KEY_MAX_CHARS),
+    STR("label", true, FORM_LABEL_MAX_CHARS),
+    WORD("type", true, form_type_words, NULL),
+    BOOL("required"),
+    INT("max_length", false, 0, FORM_TEXT_MAX_CHARS),
+    INT("min", false, -FORM_NUMBER_LIMIT, FORM_NUMBER_LIMIT),
+    INT("max", false, -FORM_NUMBER_LIMIT, FORM_NUMBER_LIMIT),
+    OBJECTS("options", false, FORM_MAX_OPTIONS, form_option_fields),
+    WORD("prefill", false, form_prefill_words, ""),
+    STR("help", false, FORM_HELP_MAX_CHARS),
+};
+
+static const struct field form_fields[] = {
+    OBJECTS("fields", false, FORM_MAX_FIELDS, form_field_fields),
+};
+
 static const struct field contact_fields[] = {
     STR("phone", false, 100),   STR("consult", false, 400), STR("complaint", false, 400),
     STR("address", false, 200), STR("hours", false, 200),
@@ -198,6 +222,7 @@ static const struct field item_fields[] = {
     STRINGS("intermediaries", 20),
     OBJECT("contacts", contact_fields),
     STR("notes", false, 2000),
+    OBJECT("form", form_fields),
 };
 
 /* ---- the walker ------------------------------------------------------------------------ */
@@ -581,6 +606,9 @@ int item_doc_read(const json_t *in, const struct proof_list *proofs, struct tb_a
     if (!canon)
         return TB_ERR_NOMEM;
     walk_object(&w, in, item_fields, COUNT(item_fields), "", canon);
+    if (!w.nomem && form_definition_check(json_object_get(in, "form"),
+                                          json_object_get(canon, "form"), p) == TB_ERR_NOMEM)
+        w.nomem = 1;
     d->canon = canon;
     int rc = w.nomem ? TB_ERR_NOMEM : fill(d, a);
     if (rc == TB_OK) {

@@ -74,6 +74,13 @@ static void test_canonical_form(void **state)
     assert_int_equal(json_array_size(json_object_get(r.d.canon, "materials")), 0);
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(r.d.canon, "result"), "kind")), "none");
+    /* no form: an empty one, after notes, last */
+    char *form = json_dumps(json_object_get(r.d.canon, "form"), JSON_COMPACT);
+    assert_string_equal(form, "{\"fields\":[]}");
+    free(form);
+    void *last = json_object_iter_at(r.d.canon, "form");
+    assert_non_null(last);
+    assert_null(json_object_iter_next(r.d.canon, last));
     /* the struct the rules see */
     assert_int_equal(r.d.v.legal_limit_days, 20);
     assert_int_equal(r.d.v.audience, CODE_BIT(SERVICE_OBJECT_ENTERPRISE));
