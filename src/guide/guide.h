@@ -9,6 +9,9 @@
  * which run on the worker pool: every function here is thread-safe and
  * keeps no state between calls.
  *
+ * notice_pdf writes the notices of a case (受理通知书 ...) with the same
+ * page engine; the case routes call it.
+ *
  * Every function appends to a tb_buf the caller owns and returns TB_OK or a
  * negative TB_ERR_*. On failure out is left as it was on entry.
  */
@@ -65,5 +68,56 @@ int guide_qr_svg(const char *text, struct tb_buf *out);
  * TB_ERR_INVALID for a scale out of range, TB_ERR_INTERNAL when cairo
  * fails. Thread-safe. */
 int guide_qr_png(const char *text, int scale, struct tb_buf *out);
+
+/* ---- notices (notice.c) ----------------------------------------------------------- */
+
+/* The written notices of a case (docs/cases.md, "Notices"). */
+enum notice_kind {
+    NOTICE_ACCEPTANCE, /* 受理通知书 */
+    NOTICE_REFUSAL,    /* 不予受理通知书 */
+    NOTICE_CORRECTION, /* 补正材料通知书 (一次性告知) */
+    NOTICE_MISSING,    /* 容缺受理承诺书 */
+    NOTICE_COMMITMENT, /* 告知承诺书 */
+    NOTICE_APPROVAL,   /* 准予行政许可决定书 */
+    NOTICE_DENIAL      /* 不予行政许可决定书 */
+};
+
+/* A written notice of a case as a PDF (A4), laid out as a formal document
+ * (公文): the deciding organisation's name in red over a red rule, the
+ * title, the document number, "<applicant>：", the facts, the remedies
+ * where the law requires them, and the signature block (organisation,
+ * "（印章）", the date as 2026年11月24日). Lists (faults, missing materials,
+ * proofs) are bordered tables that run over pages, with page numbers.
+ *
+ * data is a JSON object:
+ *  "case_no", "item": {"name", "impl_code"}, "org": {"name"} (the deciding
+ *  organisation, which issues the notice and signs it), "window": {"name"}
+ *  (the accepting hall or window, may be absent), "applicant": {"name"} (as
+ *  given: the caller passes a masked or the full name as the law requires),
+ *  "date": "YYYY-MM-DD" (issue date), "number": the document number
+ *  (文书编号, "示审受字〔2026〕第0001号"); per kind:
+ *   ACCEPTANCE "accepted_on", "promised_date", "legal_days",
+ *              "promised_days", "query_code_hint" (how to check progress,
+ *              never the code itself);
+ *   REFUSAL    "reason", "basis";
+ *   CORRECTION "faults": [{"material", "problem"}], "deadline";
+ *   MISSING    "missing": [{"material", "supplement_by"}], "commitment_text";
+ *   COMMITMENT "proofs": [{"name"}], "commitment_text";
+ *   APPROVAL   "result": {"name", "number"?}, "decided_on";
+ *   DENIAL     "reasons" (a string or an array of strings), "basis",
+ *              "decided_on".
+ * Dates "YYYY-MM-DD" print in Chinese form, other strings as given; missing
+ * fields print "—" and never fail. REFUSAL and DENIAL always print the
+ * remedies (行政复议 within 60 days, 行政诉讼 within 6 months).
+ *
+ * Appends the PDF to out. Returns TB_OK; TB_ERR_INVALID when data is not an
+ * object or kind is unknown; TB_ERR_TOO_LARGE when a list or a text passes
+ * GUIDE_MAX_* or out would pass its maximum; TB_ERR_NOMEM; TB_ERR_INTERNAL
+ * when cairo fails. On error out is left as it was. Equal input gives equal
+ * bytes (the PDF's dates are "date"). Thread-safe, like guide_pdf. */
+int notice_pdf(enum notice_kind kind, const json_t *data, struct tb_buf *out);
+
+/* "受理通知书" ... for kind; NULL for an unknown kind. Static storage. */
+const char *notice_title(enum notice_kind kind);
 
 #endif

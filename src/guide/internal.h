@@ -37,7 +37,18 @@ int guide_qr_cairo(cairo_t *cr, const char *text, double x, double y, double siz
 #define BORDER_W_PT      0.5 /* table borders and thin rules */
 #define LAYOUT_MAX_COLS  9
 
-enum font_role { F_KICKER, F_TITLE, F_HEADING, F_BODY, F_CELL, F_CELL_BOLD, F_SMALL, F__COUNT };
+enum font_role {
+    F_KICKER,
+    F_TITLE,
+    F_HEADING,
+    F_BODY,
+    F_CELL,
+    F_CELL_BOLD,
+    F_SMALL,
+    F_LETTER_HEAD, /* notices: the issuing organisation over the red rule */
+    F_LETTER,      /* notices: the running text */
+    F__COUNT
+};
 
 enum colour {
     COLOUR_INK,
@@ -96,6 +107,14 @@ void layout_page_end(struct guide_doc *d);
 /* A section heading, kept with the start of its section. */
 void layout_heading(struct guide_doc *d, const char *title);
 
+/* Starts a new page unless h_pt is left on this one (blocks kept together). */
+void layout_need(struct guide_doc *d, double h_pt);
+/* Running text at x, width_pt wide, from d->y: the first line of each
+ * paragraph indented by indent_pt, lines justified when align is LEFT,
+ * broken between lines over pages, no border. Advances d->y. */
+void layout_flow(struct guide_doc *d, enum font_role f, enum colour c, const char *text, double x,
+                 double width_pt, double indent_pt, PangoAlignment align);
+
 /* ---- layout.c: tables ------------------------------------------------------------- */
 
 struct column {
@@ -133,5 +152,27 @@ void layout_kv2(struct guide_doc *d, const char *l1, const char *v1, const char 
 void layout_paragraph(struct guide_doc *d, const char *text);
 /* Small grey text under a table. */
 void layout_note(struct guide_doc *d, const char *text);
+
+/* ---- layout.c: input limits and the PDF ------------------------------------------- */
+
+/* TB_ERR_TOO_LARGE when a list or a text a document would print passes the
+ * GUIDE_MAX_* limits (read to depth 3: data.list[i].name). */
+int layout_check_limits(const json_t *j);
+
+/* Whether s has the shape "YYYY-MM-DD". */
+bool layout_is_date(const char *s);
+
+struct pdf_meta {
+    const char *title, *author, *subject; /* NULL: left out */
+    const char *date; /* "YYYY-MM-DD" as the PDF's dates; else cairo writes the time */
+};
+
+/* Renders d as a PDF appended to out: lay_out runs once counting pages
+ * (d->cr NULL), then again drawing them, and returns d->err. d is open
+ * (layout_open) and its running texts set; the caller closes it. Returns
+ * TB_OK or the error of lay_out, of cairo or of out; on error out is left as
+ * it was. */
+int layout_pdf(struct guide_doc *d, int (*lay_out)(struct guide_doc *d),
+               const struct pdf_meta *meta, struct tb_buf *out);
 
 #endif

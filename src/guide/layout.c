@@ -1,5 +1,7 @@
 /*
  * layout.c - the guide's page engine: A4 pages of rows of cells (internal.h).
+ * The notices of a case (notice.c) use it too, with running text
+ * (layout_flow) between their tables.
  *
  * The page is a column of rows, and a table is rows of cells. A cell is a
  * pango layout of its own width; a row is as tall as its tallest cell. A
@@ -50,8 +52,9 @@
 #define FONT_SANS  "Noto Sans CJK SC"
 #define FONT_SERIF "Noto Serif CJK SC"
 
-/* Two faces only (each embedded font is a subset of a large CJK font):
- * serif bold for titles and labels, sans for the text. */
+/* Two faces in the guide (each embedded font is a subset of a large CJK
+ * font): serif bold for titles and labels, sans for the text. Notices add
+ * serif regular for their letter text. */
 static const struct font_spec {
     const char *family;
     double size_pt;
@@ -64,6 +67,9 @@ static const struct font_spec {
     [F_CELL] = {FONT_SANS, 8.5, PANGO_WEIGHT_NORMAL},
     [F_CELL_BOLD] = {FONT_SERIF, 8.5, PANGO_WEIGHT_BOLD},
     [F_SMALL] = {FONT_SANS, 7.5, PANGO_WEIGHT_NORMAL},
+    /* Notices (notice.c) read as letters: serif text, a large red head. */
+    [F_LETTER_HEAD] = {FONT_SERIF, 24.0, PANGO_WEIGHT_BOLD},
+    [F_LETTER] = {FONT_SERIF, 12.0, PANGO_WEIGHT_NORMAL},
 };
 
 static const struct rgb {
@@ -515,4 +521,178 @@ void layout_note(struct guide_doc *d, const char *text)
     d->y += 3;
     d->y += layout_text(d, F_SMALL, COLOUR_GREY, text, MARGIN_X_PT, d->y, BODY_W_PT,
                         PANGO_ALIGN_LEFT, 0);
+}
+
+/* ---- flowing text -------------------------------------------------------------------- */
+
+static double page_top(const struct guide_doc *d)
+{
+    return MARGIN_TOP_PT + (d->page > 1 ? RUNNING_HEAD_H_PT : 0);
+}
+
+void layout_need(struct guide_doc *d, double h_pt)
+{
+    if (d->err == TB_OK && d->y + h_pt > BODY_BOTTOM_PT)
+        new_page(d);
+}
+
+void layout_flow(struct guide_doc *d, enum font_role f, enum colour colour, const char *text,
+                 double x, double width_pt, double indent_pt, PangoAlignment align)
+{
+    if (d->err != TB_OK)
+        return;
+    PangoLayout *l = layout_new(d, f, or_dash(text), NULL, width_pt, align);
+    pango_layout_set_indent(l, (int)(indent_pt * PANGO_SCALE));
+    pango_layout_set_justify(l, align == PANGO_ALIGN_LEFT);
+    PangoLayoutIter *it = pango_layout_get_iter(l);
+    double top = 0; /* the layout y drawn at d->y */
+    double bottom = 0;
+    /* A line moves to the next page when it does not fit, unless it is
+     * already at the top of one. */
+    bool is_page_top = d->y <= page_top(d) + 0.01;
+    do {
+        int y0, y1;
+        pango_layout_iter_get_line_yrange(it, &y0, &y1);
+        if (d->y + (double)y1 / PANGO_SCALE - top > BODY_BOTTOM_PT + 0.01 && !is_page_top) {
+            new_page(d);
+            top = (double)y0 / PANGO_SCALE;
+        }
+        is_page_top = false;
+        if (d->cr) {
+            PangoRectangle logical;
+            pango_layout_iter_get_line_extents(it, NULL, &logical);
+            set_colour(d->cr, colour);
+            cairo_move_to(d->cr, x + (double)logical.x / PANGO_SCALE,
+                          d->y + (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE - top);
+            pango_cairo_show_layout_line(d->cr, pango_layout_iter_get_line_readonly(it));
+        }
+        bottom = (double)y1 / PANGO_SCALE;
+    } while (pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+    g_object_unref(l);
+    d->y += bottom - top;
+}
+
+/* ---- limits on the input --------------------------------------------------------- */
+
+#define LIMIT_DEPTH 3 /* documents are read to data.list[i].name, nothing deeper */
+
+static int check_limits(const json_t *j, int depth)
+{
+    if (json_is_string(j))
+        return json_string_length(j) > GUIDE_MAX_TEXT_BYTES ? TB_ERR_TOO_LARGE : TB_OK;
+    if (depth >= LIMIT_DEPTH)
+        return TB_OK;
+    int rc = TB_OK;
+    if (json_is_array(j)) {
+        if (json_array_size(j) > GUIDE_MAX_LIST_ENTRIES)
+            return TB_ERR_TOO_LARGE;
+        size_t i;
+        const json_t *v;
+        json_array_foreach(j, i, v)
+        {
+            if ((rc = check_limits(v, depth + 1)) != TB_OK)
+                break;
+        }
+    } else if (json_is_object(j)) {
+        const char *k;
+        const json_t *v;
+        /* jansson's object iteration takes a mutable pointer; nothing is changed */
+        json_object_foreach((json_t *)j, k, v)
+        {
+            if ((rc = check_limits(v, depth + 1)) != TB_OK)
+                break;
+        }
+    }
+    return rc;
+}
+
+int layout_check_limits(const json_t *j)
+{
+    return check_limits(j, 0);
+}
+
+/* ---- the PDF --------------------------------------------------------------------------------- */
+
+bool layout_is_date(const char *s)
+{
+    static const char shape[] = "dddd-dd-dd";
+    if (!s || strlen(s) != sizeof(shape) - 1)
+        return false;
+    for (size_t i = 0; i < sizeof(shape) - 1; i++)
+        if (shape[i] == 'd' ? !g_ascii_isdigit(s[i]) : s[i] != shape[i])
+            return false;
+    return true;
+}
+
+struct pdf_sink {
+    struct tb_buf *out;
+    int err;
+};
+
+static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    struct pdf_sink *sink = closure;
+    if (sink->err == TB_OK)
+        sink->err = tb_buf_append(sink->out, data, length);
+    return sink->err == TB_OK ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static int cairo_err(cairo_status_t st)
+{
+    return st == CAIRO_STATUS_SUCCESS     ? TB_OK
+           : st == CAIRO_STATUS_NO_MEMORY ? TB_ERR_NOMEM
+                                          : TB_ERR_INTERNAL;
+}
+
+static void set_metadata(struct guide_doc *d, const struct pdf_meta *m)
+{
+    if (m->title)
+        cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_TITLE, m->title);
+    if (m->author)
+        cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_AUTHOR, m->author);
+    if (m->subject)
+        cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_SUBJECT, m->subject);
+    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATOR, "tongban");
+    /* Without a date cairo writes the render time, and equal input no
+     * longer gives equal bytes. */
+    if (layout_is_date(m->date)) {
+        const char *date = layout_printf(d, "%sT00:00:00", m->date);
+        cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
+        cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_MOD_DATE, date);
+    }
+}
+
+int layout_pdf(struct guide_doc *d, int (*lay_out)(struct guide_doc *d),
+               const struct pdf_meta *meta, struct tb_buf *out)
+{
+    size_t start = out->len;
+    struct pdf_sink sink = {out, TB_OK};
+    int rc = lay_out(d);
+    if (rc != TB_OK)
+        goto done;
+    d->pages = d->page;
+    d->surface = cairo_pdf_surface_create_for_stream(pdf_write, &sink, PAGE_W_PT, PAGE_H_PT);
+    d->cr = cairo_create(d->surface);
+    set_metadata(d, meta);
+    rc = lay_out(d);
+    assert(rc != TB_OK || d->page == d->pages);
+    if (rc == TB_OK)
+        rc = cairo_err(cairo_status(d->cr));
+    cairo_destroy(d->cr);
+    d->cr = NULL;
+    cairo_surface_finish(d->surface);
+    if (rc == TB_OK)
+        rc = cairo_err(cairo_surface_status(d->surface));
+    if (sink.err != TB_OK) /* cairo only says "write error": say why */
+        rc = sink.err;
+    cairo_surface_destroy(d->surface);
+    d->surface = NULL;
+done:
+    if (rc != TB_OK) {
+        out->len = start;
+        if (out->data)
+            out->data[start] = '\0';
+    }
+    return rc;
 }

@@ -18,8 +18,6 @@
 #include "lib/arena.h"
 #include "lib/err.h"
 
-#include <assert.h>
-#include <cairo-pdf.h>
 #include <cairo.h>
 #include <jansson.h>
 #include <pango/pangocairo.h>
@@ -133,42 +131,6 @@ static const char *integer(struct guide_doc *d, const json_t *o, const char *key
     const json_t *v = json_object_get(o, key);
     return json_is_integer(v) ? layout_printf(d, "%" JSON_INTEGER_FORMAT, json_integer_value(v))
                               : "—";
-}
-
-/* ---- limits on the input --------------------------------------------------------- */
-
-#define LIMIT_DEPTH 3 /* the guide reads item.materials[i].name, nothing deeper */
-
-/* TB_ERR_TOO_LARGE when a list or a text the guide would print passes the
- * GUIDE_MAX_* limits. */
-static int check_limits(const json_t *j, int depth)
-{
-    if (json_is_string(j))
-        return json_string_length(j) > GUIDE_MAX_TEXT_BYTES ? TB_ERR_TOO_LARGE : TB_OK;
-    if (depth >= LIMIT_DEPTH)
-        return TB_OK;
-    int rc = TB_OK;
-    if (json_is_array(j)) {
-        if (json_array_size(j) > GUIDE_MAX_LIST_ENTRIES)
-            return TB_ERR_TOO_LARGE;
-        size_t i;
-        const json_t *v;
-        json_array_foreach(j, i, v)
-        {
-            if ((rc = check_limits(v, depth + 1)) != TB_OK)
-                break;
-        }
-    } else if (json_is_object(j)) {
-        const char *k;
-        const json_t *v;
-        /* jansson's object iteration takes a mutable pointer; nothing is changed */
-        json_object_foreach((json_t *)j, k, v)
-        {
-            if ((rc = check_limits(v, depth + 1)) != TB_OK)
-                break;
-        }
-    }
-    return rc;
 }
 
 /* ---- the first page's header ----------------------------------------------------------- */
@@ -538,37 +500,6 @@ static int lay_out(struct guide_doc *d)
 
 /* ---- the PDF --------------------------------------------------------------------------------- */
 
-struct pdf_sink {
-    struct tb_buf *out;
-    int err;
-};
-
-static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int length)
-{
-    struct pdf_sink *sink = closure;
-    if (sink->err == TB_OK)
-        sink->err = tb_buf_append(sink->out, data, length);
-    return sink->err == TB_OK ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
-
-static int cairo_err(cairo_status_t st)
-{
-    return st == CAIRO_STATUS_SUCCESS     ? TB_OK
-           : st == CAIRO_STATUS_NO_MEMORY ? TB_ERR_NOMEM
-                                          : TB_ERR_INTERNAL;
-}
-
-static bool is_date(const char *s)
-{
-    static const char shape[] = "dddd-dd-dd";
-    if (!s || strlen(s) != sizeof(shape) - 1)
-        return false;
-    for (size_t i = 0; i < sizeof(shape) - 1; i++)
-        if (shape[i] == 'd' ? !g_ascii_isdigit(s[i]) : s[i] != shape[i])
-            return false;
-    return true;
-}
-
 /* The running head of pages after the first and the footer's left side. */
 static void set_running_texts(struct guide_doc *d, int version, const char *published_at)
 {
@@ -576,25 +507,6 @@ static void set_running_texts(struct guide_doc *d, int version, const char *publ
     d->head_right = or_dash(jstr(d->item, "impl_code"));
     d->foot_left = layout_printf(d, "%s　版本 %d　发布日期 %s", or_dash(d->org_name), version,
                                  published_at && *published_at ? published_at : "未发布");
-}
-
-static void set_metadata(struct guide_doc *d, const char *published_at)
-{
-    const char *name = or_dash(jstr(d->item, "name"));
-    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_TITLE,
-                                   layout_printf(d, "办事指南：%s", name));
-    if (d->org_name)
-        cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_AUTHOR, d->org_name);
-    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_SUBJECT,
-                                   or_dash(jstr(d->item, "impl_code")));
-    cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATOR, "tongban");
-    /* The publication date, not the render time: the same version gives the
-     * same bytes, whichever worker renders it and when. */
-    if (is_date(published_at)) {
-        const char *date = layout_printf(d, "%sT00:00:00", published_at);
-        cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
-        cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_MOD_DATE, date);
-    }
 }
 
 static bool is_utf8(const char *s)
@@ -609,38 +521,21 @@ int guide_pdf(const json_t *item, const char *org_name, const char *url, int ver
         return TB_ERR_INVALID;
     if (!is_utf8(org_name) || !is_utf8(url) || !is_utf8(published_at))
         return TB_ERR_BAD_UTF8;
-    int rc = check_limits(item, 0);
+    int rc = layout_check_limits(item);
     if (rc != TB_OK)
         return rc;
-    size_t start = out->len;
-    struct pdf_sink sink = {out, TB_OK};
     struct guide_doc d = {.item = item, .org_name = org_name, .url = url};
     layout_open(&d);
     set_running_texts(&d, version, published_at);
-    rc = lay_out(&d);
-    if (rc != TB_OK)
-        goto done;
-    d.pages = d.page;
-    d.surface = cairo_pdf_surface_create_for_stream(pdf_write, &sink, PAGE_W_PT, PAGE_H_PT);
-    d.cr = cairo_create(d.surface);
-    set_metadata(&d, published_at);
-    rc = lay_out(&d);
-    assert(rc != TB_OK || d.page == d.pages);
-    if (rc == TB_OK)
-        rc = cairo_err(cairo_status(d.cr));
-    cairo_destroy(d.cr);
-    cairo_surface_finish(d.surface);
-    if (rc == TB_OK)
-        rc = cairo_err(cairo_surface_status(d.surface));
-    if (sink.err != TB_OK) /* cairo only says "write error": say why */
-        rc = sink.err;
-    cairo_surface_destroy(d.surface);
-done:
+    struct pdf_meta meta = {
+        .title = layout_printf(&d, "办事指南：%s", or_dash(jstr(item, "name"))),
+        .author = org_name,
+        .subject = or_dash(jstr(item, "impl_code")),
+        /* The publication date, not the render time: the same version gives
+         * the same bytes, whichever worker renders it and when. */
+        .date = published_at,
+    };
+    rc = layout_pdf(&d, lay_out, &meta, out);
     layout_close(&d);
-    if (rc != TB_OK) {
-        out->len = start;
-        if (out->data)
-            out->data[start] = '\0';
-    }
     return rc;
 }
