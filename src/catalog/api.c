@@ -198,15 +198,23 @@ int catalog_api_items(struct tb_req *req)
     return tb_resp_json(req, 200, out);
 }
 
-int catalog_api_item(struct tb_req *req)
+/* The public reads of one item: which answer a handler gives. */
+enum item_read { READ_GUIDE, READ_VERSIONS, READ_TRANSFERS };
+
+/* GET of one published item's guide, history or transfers: no query
+ * parameters; 404 for an item the public may not see. */
+static int item_read(struct tb_req *req, enum item_read what)
 {
     if (no_params(req) < 0)
         return TB_ERR_INVALID;
+    const char *code = tb_req_param(req, "code");
     struct tb_db_conn *c;
     json_t *out = NULL;
     int rc = read_conn(req, &c);
     if (rc == TB_OK)
-        rc = catalog_item_get(c, tb_req_param(req, "code"), 0, false, &out);
+        rc = what == READ_GUIDE      ? catalog_item_get(c, code, 0, false, &out)
+             : what == READ_VERSIONS ? catalog_item_versions(c, code, false, &out)
+                                     : catalog_item_transfers(c, code, &out);
     if (rc == TB_ERR_NOT_FOUND)
         return not_found(req);
     if (rc < 0)
@@ -214,20 +222,14 @@ int catalog_api_item(struct tb_req *req)
     return tb_resp_json(req, 200, out);
 }
 
+int catalog_api_item(struct tb_req *req)
+{
+    return item_read(req, READ_GUIDE);
+}
+
 int catalog_api_item_versions(struct tb_req *req)
 {
-    if (no_params(req) < 0)
-        return TB_ERR_INVALID;
-    struct tb_db_conn *c;
-    json_t *out = NULL;
-    int rc = read_conn(req, &c);
-    if (rc == TB_OK)
-        rc = catalog_item_versions(c, tb_req_param(req, "code"), false, &out);
-    if (rc == TB_ERR_NOT_FOUND)
-        return not_found(req);
-    if (rc < 0)
-        return rc;
-    return tb_resp_json(req, 200, out);
+    return item_read(req, READ_VERSIONS);
 }
 
 int catalog_api_item_version(struct tb_req *req)
@@ -252,18 +254,7 @@ int catalog_api_item_version(struct tb_req *req)
 
 int catalog_api_item_transfers(struct tb_req *req)
 {
-    if (no_params(req) < 0)
-        return TB_ERR_INVALID;
-    struct tb_db_conn *c;
-    json_t *out = NULL;
-    int rc = read_conn(req, &c);
-    if (rc == TB_OK)
-        rc = catalog_item_transfers(c, tb_req_param(req, "code"), &out);
-    if (rc == TB_ERR_NOT_FOUND)
-        return not_found(req);
-    if (rc < 0)
-        return rc;
-    return tb_resp_json(req, 200, out);
+    return item_read(req, READ_TRANSFERS);
 }
 
 static int simple_list(struct tb_req *req, int (*fn)(struct tb_db_conn *, json_t **))

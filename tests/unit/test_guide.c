@@ -18,6 +18,7 @@
 #include "guide/guide.h"
 #include "lib/arena.h"
 #include "lib/err.h"
+#include "testtools.h"
 
 #include <cairo.h>
 #include <pthread.h>
@@ -29,7 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -102,44 +102,6 @@ static const char *tmp_path(const char *name)
     return path;
 }
 
-static void write_file(const char *path, const struct tb_buf *b)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(b->data, 1, b->len, f), b->len);
-    assert_int_equal(fclose(f), 0);
-}
-
-#define RUN_NOT_FOUND 127 /* the exit status of a child that could not exec */
-
-/* Runs argv (no shell) with its standard output into out; returns the exit
- * status. A tool that cannot be started exits RUN_NOT_FOUND, which fails
- * the callers that assert 0: those tools are required, not optional. */
-static int run(const char *const argv[], struct tb_buf *out)
-{
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execvp(argv[0], (char *const *)argv);
-        fprintf(stderr, "test_guide: cannot run %s (is it installed?)\n", argv[0]);
-        _exit(RUN_NOT_FOUND);
-    }
-    close(fds[1]);
-    char chunk[8192];
-    ssize_t n;
-    while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
-        assert_int_equal(tb_buf_append(out, chunk, (size_t)n), TB_OK);
-    close(fds[0]);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* The text of a PDF in drawing order (-raw: cell after cell, each cell's
  * lines together) with every space and line break taken out, so that a
  * text wrapped inside a table cell still reads as one string. */
@@ -148,7 +110,7 @@ static char *pdf_text(const char *path)
     struct tb_buf raw;
     tb_buf_init(&raw, TOOL_OUT_MAX);
     const char *argv[] = {"pdftotext", "-raw", "-enc", "UTF-8", path, "-", NULL};
-    assert_int_equal(run(argv, &raw), 0);
+    assert_int_equal(test_run(argv, &raw), 0);
     char *s = malloc(raw.len + 1);
     assert_non_null(s);
     size_t n = 0;
@@ -165,7 +127,7 @@ static int pdf_pages(const char *path)
     struct tb_buf info;
     tb_buf_init(&info, TOOL_OUT_MAX);
     const char *argv[] = {"pdfinfo", path, NULL};
-    assert_int_equal(run(argv, &info), 0);
+    assert_int_equal(test_run(argv, &info), 0);
     const char *p = strstr(tb_buf_cstr(&info), "\nPages:");
     assert_non_null(p);
     int pages = (int)strtol(p + strlen("\nPages:"), NULL, 10);
@@ -218,7 +180,7 @@ static void test_pdf_holds_every_field(void **state)
     assert_int_equal(guide_pdf(item, ORG_NAME, GUIDE_URL, 3, "2025-03-18", &out), TB_OK);
     assert_true(out.len > 1000);
     assert_memory_equal(out.data, "%PDF-", 5);
-    write_file(tmp_path("food.pdf"), &out);
+    test_write_file(tmp_path("food.pdf"), &out);
 
     int pages = pdf_pages(tmp_path("food.pdf"));
     assert_true(pages >= 1);
@@ -226,7 +188,7 @@ static void test_pdf_holds_every_field(void **state)
     struct tb_buf fonts;
     tb_buf_init(&fonts, TOOL_OUT_MAX);
     const char *argv[] = {"pdffonts", tmp_path("food.pdf"), NULL};
-    assert_int_equal(run(argv, &fonts), 0);
+    assert_int_equal(test_run(argv, &fonts), 0);
     assert_non_null(strstr(tb_buf_cstr(&fonts), "NotoSansCJKsc-Regular"));
     assert_non_null(strstr(tb_buf_cstr(&fonts), "NotoSerifCJKsc-Bold"));
     tb_buf_free(&fonts);
@@ -299,7 +261,7 @@ static void test_long_item_runs_over_pages(void **state)
     struct tb_buf out;
     tb_buf_init(&out, OUT_MAX);
     assert_int_equal(guide_pdf(item, ORG_NAME, GUIDE_URL, 1, NULL, &out), TB_OK);
-    write_file(tmp_path("long.pdf"), &out);
+    test_write_file(tmp_path("long.pdf"), &out);
     int pages = pdf_pages(tmp_path("long.pdf"));
     assert_true(pages >= 4);
     char *text = pdf_text(tmp_path("long.pdf"));
@@ -333,7 +295,7 @@ static void test_long_text_splits(void **state)
     struct tb_buf out;
     tb_buf_init(&out, OUT_MAX);
     assert_int_equal(guide_pdf(item, ORG_NAME, GUIDE_URL, 2, "2025-03-18", &out), TB_OK);
-    write_file(tmp_path("long.pdf"), &out);
+    test_write_file(tmp_path("long.pdf"), &out);
     assert_true(pdf_pages(tmp_path("long.pdf")) >= 3);
     char *text = pdf_text(tmp_path("long.pdf"));
     for (int i = 1; i <= 150; i++) {
@@ -356,7 +318,7 @@ static void test_empty_item(void **state)
     struct tb_buf out;
     tb_buf_init(&out, OUT_MAX);
     assert_int_equal(guide_pdf(item, NULL, NULL, 0, NULL, &out), TB_OK);
-    write_file(tmp_path("empty.pdf"), &out);
+    test_write_file(tmp_path("empty.pdf"), &out);
     int pages = pdf_pages(tmp_path("empty.pdf"));
     char *text = pdf_text(tmp_path("empty.pdf"));
     assert_has(text, "一、基本信息");
@@ -469,7 +431,7 @@ static void test_qr_png_decodes(void **state)
         tb_buf_init(&png, OUT_MAX);
         assert_int_equal(guide_qr_png(QR_TEXTS[i], 4, &png), TB_OK);
         assert_memory_equal(png.data, "\x89PNG\r\n\x1a\n", 8);
-        write_file(tmp_path("qr.png"), &png);
+        test_write_file(tmp_path("qr.png"), &png);
         struct tb_buf decoded;
         tb_buf_init(&decoded, TOOL_OUT_MAX);
         /* -Sbinary: the bytes as the symbol holds them, not re-encoded from
@@ -477,7 +439,7 @@ static void test_qr_png_decodes(void **state)
          * UTF-8 without an ECI header) */
         const char *argv[] = {"zbarimg",          "--raw", "-q", "--nodbus", "-Sbinary",
                               tmp_path("qr.png"), NULL};
-        assert_int_equal(run(argv, &decoded), 0);
+        assert_int_equal(test_run(argv, &decoded), 0);
         assert_string_equal(tb_buf_cstr(&decoded), QR_TEXTS[i]);
         tb_buf_free(&decoded);
         tb_buf_free(&png);
@@ -536,12 +498,12 @@ static void test_qr_svg_matches_png(void **state)
     assert_int_equal(guide_qr_png(text, 1, &png), TB_OK);
     const char *s = tb_buf_cstr(&svg);
     assert_int_equal(strncmp(s, "<svg", 4), 0);
-    write_file(tmp_path("qr.svg"), &svg);
+    test_write_file(tmp_path("qr.svg"), &svg);
     svg_is_well_formed(s);
     struct tb_buf lint;
     tb_buf_init(&lint, TOOL_OUT_MAX);
     const char *argv[] = {"xmllint", "--noout", tmp_path("qr.svg"), NULL};
-    int status = run(argv, &lint);
+    int status = test_run(argv, &lint);
     assert_true(status == 0 || status == RUN_NOT_FOUND);
     tb_buf_free(&lint);
     assert_non_null(strstr(s, "<title>"));

@@ -15,6 +15,7 @@
 #include "guide/guide.h"
 #include "lib/arena.h"
 #include "lib/err.h"
+#include "testtools.h"
 
 #include <pthread.h>
 #include <setjmp.h>
@@ -25,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -189,44 +189,6 @@ static const char *pdf_path(void)
     return path;
 }
 
-static void write_file(const char *path, const struct tb_buf *b)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(b->data, 1, b->len, f), b->len);
-    assert_int_equal(fclose(f), 0);
-}
-
-#define RUN_NOT_FOUND 127 /* the exit status of a child that could not exec */
-
-/* Runs argv (no shell) with its standard output into out; returns the exit
- * status. A tool that cannot be started exits RUN_NOT_FOUND, which fails
- * the callers that assert 0. */
-static int run(const char *const argv[], struct tb_buf *out)
-{
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execvp(argv[0], (char *const *)argv);
-        fprintf(stderr, "test_notice: cannot run %s (is it installed?)\n", argv[0]);
-        _exit(RUN_NOT_FOUND);
-    }
-    close(fds[1]);
-    char chunk[8192];
-    ssize_t n;
-    while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
-        assert_int_equal(tb_buf_append(out, chunk, (size_t)n), TB_OK);
-    close(fds[0]);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* The text of page (0: every page) of the PDF at pdf_path() (pdftotext
  * -raw) with every space and line break taken out, so that wrapped text
  * reads as one string. Caller frees. */
@@ -239,7 +201,7 @@ static char *pdf_page_text(int page)
     snprintf(last, sizeof(last), "%d", page > 0 ? page : 1 << 30);
     const char *argv[] = {"pdftotext", "-raw", "-enc",     "UTF-8", "-f", first,
                           "-l",        last,   pdf_path(), "-",     NULL};
-    assert_int_equal(run(argv, &raw), 0);
+    assert_int_equal(test_run(argv, &raw), 0);
     char *s = malloc(raw.len + 1);
     assert_non_null(s);
     size_t n = 0;
@@ -261,7 +223,7 @@ static int pdf_pages(void)
     struct tb_buf info;
     tb_buf_init(&info, TOOL_OUT_MAX);
     const char *argv[] = {"pdfinfo", pdf_path(), NULL};
-    assert_int_equal(run(argv, &info), 0);
+    assert_int_equal(test_run(argv, &info), 0);
     const char *p = strstr(tb_buf_cstr(&info), "\nPages:");
     assert_non_null(p);
     int pages = (int)strtol(p + strlen("\nPages:"), NULL, 10);
@@ -307,7 +269,7 @@ static void render(enum notice_kind kind, const json_t *data, struct tb_buf *out
     tb_buf_init(out, OUT_MAX);
     assert_int_equal(notice_pdf(kind, data, out), TB_OK);
     assert_memory_equal(out->data, "%PDF-", 5);
-    write_file(pdf_path(), out);
+    test_write_file(pdf_path(), out);
 }
 
 static double now_ms(void)

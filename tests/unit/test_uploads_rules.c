@@ -13,8 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 #include <cmocka.h>
+
+#include "testtools.h"
 
 /* ---- samples ------------------------------------------------------------------ */
 
@@ -41,40 +42,6 @@ static const unsigned char exe[] = {'M',  'Z',  0x90, 0x00, 0x03, 0x00, 0x00, 0x
                                     0,    0,    0,    0,    0x40, 0,    0,    0,    0,    0};
 static const char text_with_pdf[] = "see the attached %PDF-1.4 document\n";
 static const char html_pdf[] = "<html><script>alert(1)</script>%PDF-1.4\n";
-
-/* A ZIP in memory holding the given entries (NULL-terminated names, each
- * with a small XML body); *len gets its size; the caller frees it. */
-static unsigned char *make_zip(const char *const *names, size_t *len)
-{
-    zip_error_t err;
-    zip_error_init(&err);
-    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &err);
-    assert_non_null(src);
-    zip_source_keep(src);
-    zip_t *za = zip_open_from_source(src, ZIP_TRUNCATE, &err);
-    assert_non_null(za);
-    static const char body[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ofd:OFD "
-                               "xmlns:ofd=\"http://www.ofdspec.org/2016\" Version=\"1.0\"/>";
-    for (size_t i = 0; names[i]; i++) {
-        zip_source_t *f = zip_source_buffer(za, body, sizeof(body) - 1, 0);
-        assert_non_null(f);
-        assert_true(zip_file_add(za, names[i], f, ZIP_FL_ENC_UTF_8) >= 0);
-    }
-    assert_int_equal(zip_close(za), 0);
-    assert_int_equal(zip_source_open(src), 0);
-    assert_int_equal(zip_source_seek(src, 0, SEEK_END), 0);
-    zip_int64_t n = zip_source_tell(src);
-    assert_true(n > 0);
-    assert_int_equal(zip_source_seek(src, 0, SEEK_SET), 0);
-    unsigned char *out = malloc((size_t)n);
-    assert_non_null(out);
-    assert_int_equal(zip_source_read(src, out, (zip_uint64_t)n), n);
-    zip_source_close(src);
-    zip_source_free(src);
-    zip_error_fini(&err);
-    *len = (size_t)n;
-    return out;
-}
 
 /* ---- type by content ------------------------------------------------------------ */
 
@@ -133,7 +100,7 @@ static void test_type_ofd(void **state)
     };
     for (size_t i = 0; i < sizeof(zips) / sizeof(zips[0]); i++) {
         size_t len;
-        unsigned char *z = make_zip(zips[i].names, &len);
+        unsigned char *z = test_make_zip(zips[i].names, &len);
         const char *type = NULL;
         int rc = upload_detect_type(z, len, &type);
         if (zips[i].is_ofd && (rc != 0 || strcmp(type, "application/ofd") != 0))
