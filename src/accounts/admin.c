@@ -63,6 +63,8 @@ static const struct seed_account demo_accounts[] = {
      DEMO_PASSWORD, false},
     {"decider01", "staff", "周决定", NULL, NULL, NULL, NULL, "DEMO-CITY-XZSPJ", ROLE_DECIDER, 3,
      DEMO_PASSWORD, false},
+    {"director01", "staff", "王局长", NULL, NULL, NULL, NULL, "DEMO-CITY-XZSPJ", ROLE_DECIDER, 4,
+     DEMO_PASSWORD, false},
     {"reviewer02", "staff", "吴区审查", NULL, NULL, NULL, NULL, "DEMO-DIST-XZSPJ", ROLE_REVIEWER, 2,
      DEMO_PASSWORD, false},
     {"supervisor01", "staff", "郑监察", NULL, NULL, NULL, NULL, "DEMO-CITY", ROLE_SUPERVISOR, 1,

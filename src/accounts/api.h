@@ -5,7 +5,9 @@
 #define TB_ACCOUNTS_API_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/http.h"
 
@@ -28,6 +30,32 @@ void audit_from_req(struct tb_req *req, const struct principal *p, struct audit_
 int accounts_only_fields(struct tb_req *req, const char *const *allowed);
 int accounts_need_string(struct tb_req *req, const char *field, size_t max_chars, const char **out,
                          const char *label_zh);
+
+/* ---- applicants, for other features (applicant.c) --------------------------------- */
+
+struct tb_db_conn;
+
+/* What a case needs to know of its applicant. Strings live in the request
+ * arena. id_number (the full ID number or credit code) and phone are opened
+ * only when asked for (prefilling the applicant's own form); else NULL. */
+struct applicant_info {
+    int64_t id;
+    const char *kind; /* "person" or "org" */
+    const char *name;
+    const char *id_number_masked;
+    const char *legal_rep; /* org accounts */
+    const char *id_number;
+    const char *phone;
+};
+
+/* The active applicant account (person or org) a login name names (user
+ * name, ID number or credit code) into *id; TB_ERR_NOT_FOUND otherwise. */
+int accounts_applicant_find(struct tb_req *req, struct tb_db_conn *c, const char *login_name,
+                            int64_t *id);
+/* The applicant with account id; open: also the full number and phone.
+ * TB_ERR_NOT_FOUND for no such applicant. */
+int accounts_applicant_get(struct tb_req *req, struct tb_db_conn *c, int64_t id, bool open,
+                           struct applicant_info *out);
 
 /* ---- handlers -------------------------------------------------------------------- */
 

@@ -504,8 +504,8 @@ static int write_login_ok(struct tb_db_conn *c, void *ctx)
 
 /* Finds the account a login name names: an ID number or credit code (by
  * its blind index), else a user name. */
-static int find_login_account(struct tb_req *req, struct tb_db_conn *c, const char *name,
-                              struct account *acc)
+int accounts_find_login(struct tb_req *req, struct tb_db_conn *c, const char *name,
+                        struct account *acc)
 {
     struct tb_app *app = req->app;
     struct ident_result ir;
@@ -587,7 +587,7 @@ int accounts_api_login(struct tb_req *req)
     l.req = req;
     l.now = tb_time_now_ms();
     struct account acc;
-    rc = find_login_account(req, c, name, &acc);
+    rc = accounts_find_login(req, c, name, &acc);
     if (rc < 0 && rc != TB_ERR_NOT_FOUND)
         return rc;
     l.acc = rc == 0 ? &acc : NULL;

@@ -6,7 +6,9 @@
  *      revoked, not past its idle or absolute end, account active;
  *   2. CSRF: a state-changing request carrying the cookie must send the
  *      session's CSRF token and, when the browser names one, our Origin;
- *   3. a password that must be changed allows only "self" routes;
+ *   3. a password that must be changed allows only the routes of one's own
+ *      account and session (/api/v1/me..., logging out): nothing else, not
+ *      even "self" routes that reach other objects (cases, uploads);
  *   4. what: the principal's roles grant the route's permission.
  * Data scope (own objects, own organisation) is the handler's part: it
  * answers 404 for an object outside the caller's scope, exactly as for a
@@ -161,6 +163,15 @@ static int agent_acting(struct tb_req *req, struct principal *p, const char *gra
     return rc == TB_DB_ROW ? TB_OK : TB_ERR_FORBIDDEN;
 }
 
+/* The routes open to someone who must change their password first: their
+ * own account and sessions (to change it, or to leave). */
+static bool password_change_route(const struct tb_route *route)
+{
+    return strcmp(route->permission, "self") == 0 &&
+           (strncmp(route->pattern, "/api/v1/me", 10) == 0 ||
+            strcmp(route->pattern, "/api/v1/sessions/current") == 0);
+}
+
 int accounts_gate(struct tb_req *req, const struct tb_route *route)
 {
     struct tb_app *app = req->app;
@@ -230,7 +241,7 @@ int accounts_gate(struct tb_req *req, const struct tb_route *route)
     principal_from_account(&acc, sid, p);
     req->user = p;
     /* RULE: issue 4 staff passwords rotate every 90 days; one-time passwords */
-    if (p->must_change_password && strcmp(route->permission, "self") != 0)
+    if (p->must_change_password && !password_change_route(route))
         return TB_ERR_PASSWORD_CHANGE;
     if (!principal_has(p, route->permission))
         return TB_ERR_FORBIDDEN;

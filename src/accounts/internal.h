@@ -78,6 +78,10 @@ int store_account_by_username(struct tb_db_conn *c, const char *username, struct
 int store_account_by_index(struct tb_db_conn *c, const unsigned char idx[TB_HMAC_SM3_LEN],
                            struct tb_arena *a, struct account *out);
 int64_t store_setting_int(struct tb_db_conn *c, const char *key, int64_t dflt);
+/* The account a login name names: an ID number or credit code (by its blind
+ * index), else a user name (api_session.c). */
+int accounts_find_login(struct tb_req *req, struct tb_db_conn *c, const char *name,
+                        struct account *acc);
 
 /* The JSON form of an account for answers (masked, never a full number). */
 json_t *account_json(const struct account *a, const struct principal *as);

@@ -103,6 +103,9 @@ static const struct {
      * audited. Administrators never see personal data. */
     {"pii.reveal", ROLE_WINDOW | ROLE_SUPERVISOR},
     {"case.apply", APPLICANT},
+    /* Window staff enter applications for applicants at the counter. */
+    {"case.create", APPLICANT | ROLE_WINDOW},
+    {"case.stats", ROLE_WINDOW | ROLE_REVIEWER | ROLE_DECIDER | ROLE_SUPERVISOR},
     {"agent.grant", APPLICANT},
 };
 

@@ -9,12 +9,14 @@
  */
 #include "accounts/accounts.h"
 #include "app/app.h"
+#include "cases/api.h"
 #include "lib/db.h"
 #include "lib/err.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
@@ -82,6 +84,16 @@ static void *jobs_main(void *arg)
         int b = tb_db_write(j->app->db, job_prune_failures, NULL);
         if (a < 0 || b < 0)
             tb_log_warn("periodic jobs: checkpoint %s, prune %s", tb_err_code(a), tb_err_code(b));
+        /* cases: 行政许可法 §32 auto acceptance, overdue 容缺 materials */
+        int y, m, d, moved = 0;
+        char today[16];
+        tb_time_shanghai_date(tb_time_now_ms(), &y, &m, &d);
+        snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
+        int crc = cases_sweep(j->app, today, &moved);
+        if (crc < 0)
+            tb_log_warn("case sweep: %s", tb_err_code(crc));
+        else if (moved)
+            tb_log_info("case sweep: %d case(s) moved", moved);
         int64_t now = tb_time_now_ms();
         if (now - j->last_purge_ms >= PURGE_EVERY_MS) {
             struct purge p = {j->app, 0};

@@ -9,6 +9,7 @@
 #include "accounts/api.h"
 #include "app/app.h"
 #include "calendar/api.h"
+#include "cases/api.h"
 #include "catalog/api.h"
 #include "org/org.h"
 #include "uploads/uploads.h"
@@ -136,6 +137,30 @@ const struct tb_route tb_routes[] = {
      0, 0},
     {"GET", "/api/v1/uploads/{id}", uploads_api_get, "self",
      "Download a material of my library (as an attachment)", 0, 0},
+    /* cases (src/cases, docs/cases.md) */
+    {"POST", "/api/v1/cases", cases_api_create, "case.create",
+     "Submit an application or save a draft (Idempotency-Key)", TB_ROUTE_JSON_BODY, 0},
+    {"GET", "/api/v1/cases", cases_api_list, "self",
+     "My cases (applicants) or my queue (staff), filtered", 0, 0},
+    {"GET", "/api/v1/cases/prefill", cases_api_prefill, "case.apply",
+     "Form values and materials the platform already holds for an item", 0, 0},
+    {"GET", "/api/v1/cases/{id}", cases_api_get, "self",
+     "A case, with the actions the caller may take", 0, 0},
+    {"PATCH", "/api/v1/cases/{id}", cases_api_patch, "self",
+     "Edit a draft's values and materials (If-Match)", TB_ROUTE_JSON_BODY, 0},
+    {"POST", "/api/v1/cases/{id}/transitions", cases_api_transition, "self",
+     "Take an action on a case (If-Match): the state machine decides", TB_ROUTE_JSON_BODY, 0},
+    {"GET", "/api/v1/cases/{id}/events", cases_api_events, "self", "Every action on a case", 0, 0},
+    {"GET", "/api/v1/cases/{id}/notices/{notice}", cases_api_notice, "self",
+     "A notice of a case (受理通知书 ...) as PDF", 0, 0},
+    {"GET", "/api/v1/progress", cases_api_progress, "public",
+     "Progress of a case by number and query code (no personal data)", 0, 0},
+    {"GET", "/api/v1/windows/stats", cases_api_window_stats, "case.stats",
+     "Acceptance rates per window (接件受理率, 审核率, 直接审批率)", 0, 0},
+    {"GET", "/api/v1/demo/applications", cases_api_demo_samples, "public",
+     "Sample applications of the demonstration (demo installations only)", 0, 0},
+    {"GET", "/api/v1/demo/files/{name}", cases_api_demo_file, "public",
+     "A sample file of the demonstration (demo installations only)", 0, 0},
 };
 
 const size_t tb_routes_count = sizeof(tb_routes) / sizeof(tb_routes[0]);

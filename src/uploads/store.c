@@ -11,6 +11,7 @@
  * need no lock; two writers of the same content rename identical bytes.
  */
 #include "uploads/uploads.h"
+#include "cases/api.h"
 #include "accounts/accounts.h"
 #include "lib/crypto.h"
 #include "lib/db.h"
@@ -116,10 +117,11 @@ int uploads_can_read(struct tb_db_conn *c, const struct principal *p, int64_t up
     tb_db_stmt_done(s);
     if (rc < 0)
         return rc;
-    /* Owner only, for now. The cases feature adds here: staff who may act
-     * on a case whose case_materials name this upload (docs/cases.md,
+    if (is_owner)
+        return TB_OK;
+    /* Staff who may see a case whose materials name this upload (docs/cases.md,
      * GET /api/v1/uploads/{id}: "owner or staff on a case using it"). */
-    return is_owner ? TB_OK : TB_ERR_NOT_FOUND;
+    return p->kind == ACCOUNT_STAFF ? cases_upload_visible(c, p, upload_id) : TB_ERR_NOT_FOUND;
 }
 
 static const char sql_by_sm3[] =

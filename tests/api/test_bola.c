@@ -967,6 +967,345 @@ static void replay_get_upload(void)
     replay(NULL, "GET", path, NULL, NULL, owner, upload_secrets);
 }
 
+/* ---- cases (src/cases): an applicant's case, read and acted on by others -------------- */
+
+/* 企业设立登记 of 示范市行政审批局 (DEMO-CITY-XZSPJ), steps 受理 (level 1),
+ * 审查 (2), 决定 (3). Every published item of that bureau is for companies;
+ * this one is what a natural person applies for when founding one, so
+ * zhangsan applies for himself (a one-person company with him as legal
+ * representative); the sample in data/demo/applications.json is hengxin's. */
+#define CASE_ITEM        "11500100MB01000285010130001000"
+#define CASE_MARK        "BOLA-CASE-VALUE"
+#define CASE_COMPANY     "越权测试办件企业有限公司"
+#define CASE_UPLOAD_MARK "BOLA-CASE-UPLOAD"
+#define DRAFT_MARK       "BOLA-DRAFT-VALUE"
+#define DRAFT_COMPANY    "越权测试草稿企业有限公司"
+
+/* Who sees a submitted case by design (docs/cases.md "Routes"): the
+ * applicant, window staff of the city (window01), handlers of the deciding
+ * organisation (reviewer01, decider01) and the supervisor, who reads every
+ * case. They are the positive controls, never replayed on that case. A
+ * draft is the applicant's alone: on a draft everyone else replays. */
+static const char *const case_readers[] = {"zhangsan",  "window01",     "reviewer01",
+                                           "decider01", "supervisor01", NULL};
+
+/* A reviewer of another organisation (made at setup): replays as well. */
+static struct ident other_org = {.username = "bola.district"};
+
+/* A case as its owner sees it, and what of it must reach nobody else. */
+struct kase {
+    const char *state;
+    char id[40], case_no[32], query_code[16], notice[40], upload[40];
+    long long etag;
+    size_t events;
+    const char *secrets[10];
+};
+static struct kase submitted_case, draft_case;
+static char lisi_draft[40]; /* lisi's own draft: a case he may see */
+
+static bool is_case_reader(const struct ident *x)
+{
+    for (size_t i = 0; case_readers[i]; i++)
+        if (strcmp(x->username, case_readers[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Uploads doc (len bytes) to owner's library; its public id into id. */
+static void upload_as(const struct ident *owner, const char *doc, size_t len, char *id, size_t cap)
+{
+    char cookie[200], csrf[160];
+    snprintf(cookie, sizeof(cookie), "Cookie: %s", owner->c.cookie);
+    snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %s", owner->c.csrf);
+    const char *const h[] = {cookie, csrf, "Content-Type: application/octet-stream",
+                             "X-File-Name: bola-case.pdf", NULL};
+    struct http_resp r;
+    assert_int_equal(http_req(&srv, "POST", "/api/v1/uploads", h, doc, len, &r), 0);
+    if (r.status != 201 && r.status != 200)
+        fail_msg("upload as %s: %ld %s", owner->username, r.status, r.body);
+    copy_str(id, cap, json_object_get(r.json, "id"));
+    resp_free(&r);
+    assert_int_equal(strlen(id), 32);
+}
+
+/* POST /api/v1/cases as who with an Idempotency-Key: 201, into k. */
+static void case_create(const struct ident *who, const char *key, const char *body, struct kase *k)
+{
+    char header[128];
+    struct http_resp r;
+    snprintf(header, sizeof(header), "Idempotency-Key: %s", key);
+    assert_int_equal(as_req(who, "POST", "/api/v1/cases", body, header, &r), 0);
+    if (r.status != 201)
+        fail_msg("create a case as %s: %ld %s", who->username, r.status, r.body);
+    copy_str(k->id, sizeof(k->id), json_object_get(r.json, "id"));
+    copy_str(k->case_no, sizeof(k->case_no), json_object_get(r.json, "case_no"));
+    copy_str(k->query_code, sizeof(k->query_code), json_object_get(r.json, "query_code"));
+    k->etag = (long long)json_integer_value(json_object_get(r.json, "etag"));
+    resp_free(&r);
+    assert_int_equal(strlen(k->id), 32);
+    assert_int_equal(strlen(k->case_no), 19);
+    assert_int_equal(strlen(k->query_code), 8);
+}
+
+/* The number of events of case k, as its owner sees them. */
+static size_t case_events(const struct ident *owner, const struct kase *k)
+{
+    char path[96];
+    struct http_resp r;
+    snprintf(path, sizeof(path), "/api/v1/cases/%s/events", k->id);
+    assert_int_equal(as_req(owner, "GET", path, NULL, NULL, &r), 0);
+    if (r.status != 200)
+        fail_msg("GET %s as %s: %ld %s", path, owner->username, r.status, r.body);
+    size_t n = json_array_size(json_object_get(r.json, "events"));
+    resp_free(&r);
+    return n;
+}
+
+/* zhangsan's submitted case, accepted by window01 (so that a 受理通知书
+ * exists), his draft, and lisi's draft: made once. */
+static void cases_ready(void)
+{
+    static bool ready;
+    static const char doc[] = "%PDF-1.4\n% " CASE_UPLOAD_MARK "\n%%EOF\n";
+    struct ident *owner = by_name("zhangsan"), *window = by_name("window01");
+    char body[2048], path[96], header[64];
+    struct http_resp r;
+    if (ready)
+        return;
+    if (client_login(&srv, other_org.username, STAFF_PW, &other_org.c, &r) != 200)
+        fail_msg("login %s: %ld %s", other_org.username, r.status, r.body);
+    resp_free(&r);
+    struct kase *k = &submitted_case;
+    upload_as(owner, doc, sizeof(doc) - 1, k->upload, sizeof(k->upload));
+    snprintf(body, sizeof(body),
+             "{\"item\":\"" CASE_ITEM "\",\"values\":{\"company_name\":\"" CASE_COMPANY "\","
+             "\"company_type\":\"llc_single\",\"domicile\":\"示范区滨江路88号5幢301室\","
+             "\"registered_capital_fen\":10000000,\"legal_rep_name\":\"%s\","
+             "\"legal_rep_id\":\"%s\",\"business_scope\":\"" CASE_MARK " 软件开发\","
+             "\"phone\":\"%s\"},\"materials\":[{\"index\":0,\"upload\":\"%s\"},"
+             "{\"index\":1,\"upload\":\"%s\"},{\"index\":4,\"upload\":\"%s\"},"
+             "{\"index\":5,\"upload\":\"%s\"}]}",
+             owner->name, owner->full_id, owner->full_phone, k->upload, k->upload, k->upload,
+             k->upload);
+    case_create(owner, "bola-case-submitted", body, k);
+    snprintf(path, sizeof(path), "/api/v1/cases/%s/transitions", k->id);
+    snprintf(header, sizeof(header), "If-Match: \"%lld\"", k->etag);
+    assert_int_equal(as_req(window, "POST", path, "{\"action\":\"accept\"}", header, &r), 0);
+    if (r.status != 200)
+        fail_msg("accept as window01: %ld %s", r.status, r.body);
+    k->state = "accepted";
+    assert_string_equal(json_string_value(json_object_get(r.json, "state")), k->state);
+    k->etag = (long long)json_integer_value(json_object_get(r.json, "etag"));
+    copy_str(k->notice, sizeof(k->notice),
+             json_object_get(json_array_get(json_object_get(r.json, "notices"), 0), "id"));
+    resp_free(&r);
+    assert_int_equal(strlen(k->notice), 32);
+    k->events = case_events(owner, k);
+    const char *const secrets[] = {CASE_MARK, CASE_COMPANY, k->case_no,       k->id, k->query_code,
+                                   k->notice, k->upload,    CASE_UPLOAD_MARK, NULL};
+    memcpy(k->secrets, secrets, sizeof(secrets));
+
+    k = &draft_case;
+    case_create(owner, "bola-case-draft",
+                "{\"item\":\"" CASE_ITEM "\",\"submit\":false,\"values\":{\"company_name\":"
+                "\"" DRAFT_COMPANY "\",\"business_scope\":\"" DRAFT_MARK "\"}}",
+                k);
+    k->state = "draft";
+    k->events = case_events(owner, k);
+    const char *const draft_secrets[] = {DRAFT_MARK, DRAFT_COMPANY, k->case_no,
+                                         k->id,      k->query_code, NULL};
+    memcpy(k->secrets, draft_secrets, sizeof(draft_secrets));
+
+    struct kase lisi = {0};
+    case_create(by_name("lisi"), "bola-case-lisi",
+                "{\"item\":\"" CASE_ITEM "\",\"submit\":false,\"values\":{}}", &lisi);
+    snprintf(lisi_draft, sizeof(lisi_draft), "%s", lisi.id);
+    ready = true;
+}
+
+/* Both of zhangsan's cases are as made: etag, state, values, events. */
+static void cases_unchanged(void)
+{
+    struct ident *owner = by_name("zhangsan");
+    struct kase *const all[] = {&submitted_case, &draft_case};
+    const char *const marks[] = {CASE_MARK, DRAFT_MARK};
+    for (size_t i = 0; i < 2; i++) {
+        char path[96];
+        struct http_resp r;
+        snprintf(path, sizeof(path), "/api/v1/cases/%s", all[i]->id);
+        assert_int_equal(as_req(owner, "GET", path, NULL, NULL, &r), 0);
+        const char *scope =
+            json_string_value(json_object_get(json_object_get(r.json, "values"), "business_scope"));
+        if (r.status != 200 ||
+            json_integer_value(json_object_get(r.json, "etag")) != all[i]->etag ||
+            strcmp(json_string_value(json_object_get(r.json, "state")), all[i]->state) != 0 ||
+            !scope || !strstr(scope, marks[i]))
+            fail_msg("case %s was changed by a replay (etag %lld before): %ld %s", all[i]->id,
+                     all[i]->etag, r.status, r.body);
+        resp_free(&r);
+        if (case_events(owner, all[i]) != all[i]->events)
+            fail_msg("case %s has new events after the replays", all[i]->id);
+    }
+}
+
+/* Who replays on a case: everyone but its readers (on the submitted case),
+ * everyone but its applicant (on a draft), or everyone. */
+enum case_skip { SKIP_READERS, SKIP_OWNER, SKIP_NONE };
+
+/* method path body header by everyone skip leaves, the other
+ * organisation's reviewer and the anonymous caller: 403/404 (401), none of
+ * zhangsan's data or k's. */
+static void replay_case(const struct kase *k, enum case_skip skip, const char *method,
+                        const char *path, const char *body, const char *header)
+{
+    const struct ident *owner = by_name("zhangsan");
+    for (size_t b = 0; b < NIDS; b++) {
+        if ((skip == SKIP_READERS && is_case_reader(&ids[b])) ||
+            (skip == SKIP_OWNER && &ids[b] == owner))
+            continue;
+        replay(&ids[b], method, path, body, header, owner, k->secrets);
+    }
+    replay(&other_org, method, path, body, header, owner, k->secrets);
+    replay(NULL, method, path, body, header, owner, k->secrets);
+}
+
+/* A reader by design gets path: 200, and when carries, the foreign-byte
+ * check finds k's data in the answer (so that it finds none elsewhere
+ * means something). */
+static void reader_gets(const char *who, const char *path, const struct kase *k, bool carries)
+{
+    struct http_resp r;
+    assert_int_equal(as_req(by_name(who), "GET", path, NULL, NULL, &r), 0);
+    if (r.status != 200)
+        fail_msg("GET %s as %s (a reader by design): %ld %s", path, who, r.status, r.body);
+    if (carries) {
+        long long saved = foreign_bytes, checked = bytes_checked;
+        quiet = true;
+        check_foreign(NULL, k->secrets, &r, "positive control");
+        quiet = false;
+        if (foreign_bytes == saved)
+            fail_msg("GET %s as %s: none of the case's data in the answer", path, who);
+        foreign_bytes = saved;
+        bytes_checked = checked;
+    }
+    resp_free(&r);
+}
+
+static void if_match(char *out, size_t cap, long long etag)
+{
+    snprintf(out, cap, "If-Match: \"%lld\"", etag);
+}
+
+/* GET /api/v1/cases/{id}: the submitted case by its readers (200, with its
+ * values) and by everyone else; the draft by anyone but its applicant. The
+ * case's material (GET /api/v1/uploads/{id}) goes with it: its staff
+ * readers download it now, nobody else. */
+static void replay_case_get(void)
+{
+    char path[96];
+    cases_ready();
+    snprintf(path, sizeof(path), "/api/v1/cases/%s", submitted_case.id);
+    for (size_t i = 0; case_readers[i]; i++)
+        reader_gets(case_readers[i], path, &submitted_case, true);
+    replay_case(&submitted_case, SKIP_READERS, "GET", path, NULL, NULL);
+    snprintf(path, sizeof(path), "/api/v1/cases/%s", draft_case.id);
+    reader_gets("zhangsan", path, &draft_case, true);
+    replay_case(&draft_case, SKIP_OWNER, "GET", path, NULL, NULL);
+    snprintf(path, sizeof(path), "/api/v1/uploads/%s", submitted_case.upload);
+    for (size_t i = 0; case_readers[i]; i++)
+        reader_gets(case_readers[i], path, &submitted_case, true);
+    replay_case(&submitted_case, SKIP_READERS, "GET", path, NULL, NULL);
+    cases_unchanged();
+}
+
+/* PATCH /api/v1/cases/{id} with the current (and a stale) If-Match: the
+ * submitted case by those who may not see it, the draft (the one case a
+ * PATCH may change) by anyone but its applicant. */
+static void replay_case_patch(void)
+{
+    static const char *const bodies[] = {
+        "{\"values\":{}}",
+        "{\"values\":{\"business_scope\":\"越权改写\"}}",
+    };
+    char path[96], header[64];
+    cases_ready();
+    const struct kase *const all[] = {&submitted_case, &draft_case};
+    for (size_t i = 0; i < 2; i++) {
+        const struct kase *k = all[i];
+        enum case_skip skip = i == 0 ? SKIP_READERS : SKIP_OWNER;
+        snprintf(path, sizeof(path), "/api/v1/cases/%s", k->id);
+        if_match(header, sizeof(header), k->etag);
+        for (size_t j = 0; j < sizeof(bodies) / sizeof(bodies[0]); j++)
+            replay_case(k, skip, "PATCH", path, bodies[j], header);
+        if_match(header, sizeof(header), k->etag + 1);
+        replay_case(k, skip, "PATCH", path, bodies[0], header);
+    }
+    cases_unchanged();
+}
+
+/* POST /api/v1/cases/{id}/transitions: the applicant's, the window's and
+ * the handlers' actions with the current If-Match (a stale one must not
+ * tell a stranger that the case exists: 404, not 412). */
+static void replay_case_transitions(void)
+{
+    static const char *const bodies[] = {
+        "{\"action\":\"withdraw\"}",
+        "{\"action\":\"review\",\"opinion\":\"x\"}",
+        "{\"action\":\"terminate\",\"reason\":\"越权终止\"}",
+        "{\"action\":\"refuse\",\"reason\":\"越权不予受理\"}",
+        "{\"action\":\"submit\"}",
+    };
+    char path[96], header[64];
+    cases_ready();
+    const struct kase *const all[] = {&submitted_case, &draft_case};
+    for (size_t i = 0; i < 2; i++) {
+        const struct kase *k = all[i];
+        enum case_skip skip = i == 0 ? SKIP_READERS : SKIP_OWNER;
+        snprintf(path, sizeof(path), "/api/v1/cases/%s/transitions", k->id);
+        if_match(header, sizeof(header), k->etag);
+        for (size_t j = 0; j < sizeof(bodies) / sizeof(bodies[0]); j++)
+            replay_case(k, skip, "POST", path, bodies[j], header);
+        if_match(header, sizeof(header), k->etag + 1);
+        replay_case(k, skip, "POST", path, bodies[0], header);
+    }
+    cases_unchanged();
+}
+
+/* GET /api/v1/cases/{id}/events: who acted when, with the staff's names. */
+static void replay_case_events(void)
+{
+    char path[96];
+    cases_ready();
+    snprintf(path, sizeof(path), "/api/v1/cases/%s/events", submitted_case.id);
+    for (size_t i = 0; case_readers[i]; i++)
+        reader_gets(case_readers[i], path, &submitted_case, false);
+    replay_case(&submitted_case, SKIP_READERS, "GET", path, NULL, NULL);
+    snprintf(path, sizeof(path), "/api/v1/cases/%s/events", draft_case.id);
+    replay_case(&draft_case, SKIP_OWNER, "GET", path, NULL, NULL);
+    cases_unchanged();
+}
+
+/* GET /api/v1/cases/{id}/notices/{notice}: the 受理通知书 (its file name
+ * carries the case number) by those who may not see the case; and through
+ * a case the caller does see (lisi's own draft, zhangsan's draft): a notice
+ * belongs to its case only, so everyone gets 404 there. */
+static void replay_case_notice(void)
+{
+    char path[160];
+    cases_ready();
+    snprintf(path, sizeof(path), "/api/v1/cases/%s/notices/%s", submitted_case.id,
+             submitted_case.notice);
+    for (size_t i = 0; case_readers[i]; i++)
+        reader_gets(case_readers[i], path, &submitted_case, true);
+    replay_case(&submitted_case, SKIP_READERS, "GET", path, NULL, NULL);
+    snprintf(path, sizeof(path), "/api/v1/cases/%s/notices/%s", lisi_draft, submitted_case.notice);
+    replay_case(&submitted_case, SKIP_NONE, "GET", path, NULL, NULL);
+    snprintf(path, sizeof(path), "/api/v1/cases/%s/notices/%s", draft_case.id,
+             submitted_case.notice);
+    replay_case(&submitted_case, SKIP_NONE, "GET", path, NULL, NULL);
+    cases_unchanged();
+}
+
 static struct replay_case {
     const char *method, *pattern;
     void (*run)(void);
@@ -994,6 +1333,11 @@ static struct replay_case {
     {"POST", "/api/v1/items/{code}/status", replay_item_status, 0},
     {"POST", "/api/v1/items/{code}/transfer", replay_item_transfer, 0},
     {"GET", "/api/v1/uploads/{id}", replay_get_upload, 0},
+    {"GET", "/api/v1/cases/{id}", replay_case_get, 0},
+    {"PATCH", "/api/v1/cases/{id}", replay_case_patch, 0},
+    {"POST", "/api/v1/cases/{id}/transitions", replay_case_transitions, 0},
+    {"GET", "/api/v1/cases/{id}/events", replay_case_events, 0},
+    {"GET", "/api/v1/cases/{id}/notices/{notice}", replay_case_notice, 0},
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -1006,6 +1350,9 @@ static const struct {
     {"GET", "/items/{code}",
      "a static page, the same for any code: its script reads the code from the address and asks "
      "GET /api/v1/items/{code}, which has its case"},
+    {"GET", "/api/v1/demo/files/{name}",
+     "a sample file of the demonstration by its name (data/demo/files, built in): the same "
+     "public bytes for everyone, on demo installations only"},
 };
 
 static void run_case(const char *method, const char *pattern)
@@ -1147,6 +1494,36 @@ static void test_put_window(void **state)
     run_case("PUT", "/api/v1/halls/{code}/windows/{window}");
 }
 
+static void test_case_get(void **state)
+{
+    (void)state;
+    run_case("GET", "/api/v1/cases/{id}");
+}
+
+static void test_case_patch(void **state)
+{
+    (void)state;
+    run_case("PATCH", "/api/v1/cases/{id}");
+}
+
+static void test_case_transitions(void **state)
+{
+    (void)state;
+    run_case("POST", "/api/v1/cases/{id}/transitions");
+}
+
+static void test_case_events(void **state)
+{
+    (void)state;
+    run_case("GET", "/api/v1/cases/{id}/events");
+}
+
+static void test_case_notice(void **state)
+{
+    (void)state;
+    run_case("GET", "/api/v1/cases/{id}/notices/{notice}");
+}
+
 /* X-On-Behalf-Of carries an object id too: only the grant's agent acts
  * with it. Everyone else (the principal included) gets 403 and nothing of
  * the principal; the API client, which authenticates without a session,
@@ -1274,6 +1651,11 @@ int main(void)
         cmocka_unit_test(test_item_status),
         cmocka_unit_test(test_item_transfer),
         cmocka_unit_test(test_get_upload),
+        cmocka_unit_test(test_case_get),
+        cmocka_unit_test(test_case_patch),
+        cmocka_unit_test(test_case_transitions),
+        cmocka_unit_test(test_case_events),
+        cmocka_unit_test(test_case_notice),
         cmocka_unit_test(test_on_behalf_of_header),
         cmocka_unit_test(test_every_object_route_is_covered),
     };
