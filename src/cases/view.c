@@ -228,9 +228,20 @@ static json_t *actions_of(struct tb_db_conn *c, const struct case_row *r,
         json_decref(list);
         return NULL;
     }
+    /* the special acceptances only where some material allows them */
+    bool may_miss = false, may_commit = false;
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(it->doc, "materials"), i, d)
+    {
+        may_miss |= json_is_true(json_object_get(d, "allows_missing"));
+        may_commit |= json_is_true(json_object_get(d, "allows_commitment"));
+    }
+    may_commit &= !it->high_risk;
     for (int a = 0; a < CA_ISSUE_RESULT; a++) {
         int role = case_role_for((enum case_action)a, ac);
-        if (role < 0)
+        if (role < 0 || (a == CA_ACCEPT_WITH_MISSING && !may_miss) ||
+            (a == CA_ACCEPT_WITH_COMMITMENT && !may_commit))
             continue;
         struct case_outcome o;
         bool ok = case_transition((enum case_action)a, (enum case_role)role, &f, true, &o) == 0;

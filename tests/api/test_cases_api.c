@@ -612,9 +612,10 @@ static void test_draft(void **state)
     (void)state;
     struct http_resp r;
     /* A draft with an unknown key is refused even as a draft. */
-    char *text = json_dumps(
-        json_pack("{s:s,s:{s:s},s:b}", "item", ITEM_SETUP, "values", "nope", "x", "submit", 0),
-        JSON_COMPACT);
+    json_t *bad =
+        json_pack("{s:s,s:{s:s},s:b}", "item", ITEM_SETUP, "values", "nope", "x", "submit", 0);
+    char *text = json_dumps(bad, JSON_COMPACT);
+    json_decref(bad);
     post_case(&hengxin, new_key(), text, &r);
     free(text);
     expect_status(&r, 422, "draft with unknown key");

@@ -9,8 +9,8 @@
 
 export const FRONTENDS = Object.freeze([
   { id: 'portal', path: 'portal/', glyph: '办', available: true },
-  { id: 'hall', path: 'hall/', glyph: '窗', available: false },
-  { id: 'office', path: 'office/', glyph: '审', available: false },
+  { id: 'hall', path: 'hall/', glyph: '窗', available: true },
+  { id: 'office', path: 'office/', glyph: '审', available: true },
   { id: 'monitor', path: 'monitor/', glyph: '督', available: false },
   { id: 'admin', path: 'admin/', glyph: '管', available: true },
 ]);

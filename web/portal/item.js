@@ -33,6 +33,7 @@ addMessages({
     'ig.actions': '指南操作',
     'ig.print': '打印指南',
     'ig.pdf': '下载 PDF',
+    'ig.apply': '在线申报',
     'ig.qr': '扫码在手机上查看',
     'ig.qr.alt': '本办事指南页面的二维码',
     'ig.qr.missing': '二维码暂不可用',
@@ -144,6 +145,7 @@ addMessages({
     'ig.actions': 'Guide actions',
     'ig.print': 'Print',
     'ig.pdf': 'Download PDF',
+    'ig.apply': 'Apply online',
     'ig.qr': 'Scan to read on a phone',
     'ig.qr.alt': 'QR code of this guide page',
     'ig.qr.missing': 'QR code not available',
@@ -395,10 +397,14 @@ function actionsBox() {
     img.hidden = true;
     missing.hidden = false;
   });
+  // 在线申报 for items applied for online; apply.html sends a visitor to the login page first.
+  const canApply = answer.item.is_online && answer.status === 'published' && !(wanted && answer.version_status !== 'published');
+  const apply = canApply ? el('a', { id: 'guide-apply', class: 'btn btn-primary', href: `/portal/apply.html?item=${encodeURIComponent(code)}` }, t('ig.apply')) : null;
+  if (apply) print.className = 'btn btn-secondary';
   return el(
     'div',
     { class: 'guide-actions', role: 'group', 'aria-label': t('ig.actions') },
-    el('div', { class: 'guide-buttons' }, print, el('a', { id: 'guide-pdf', class: 'btn btn-secondary', href: `${base}/guide.pdf`, download: `${code}.pdf` }, t('ig.pdf'))),
+    el('div', { class: 'guide-buttons' }, apply, print, el('a', { id: 'guide-pdf', class: 'btn btn-secondary', href: `${base}/guide.pdf`, download: `${code}.pdf` }, t('ig.pdf'))),
     el('figure', { class: 'qr-box' }, img, missing, el('figcaption', {}, t('ig.qr'))),
   );
 }

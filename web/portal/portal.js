@@ -17,6 +17,8 @@ addMessages({
     'portal.menu.profile': '个人中心',
     'portal.menu.sessions': '登录设备',
     'portal.menu.agents': '代办授权',
+    'portal.menu.cases': '我的办件',
+    'portal.menu.progress': '办件进度查询',
   },
   en: {
     'crumb.label': 'You are here',
@@ -27,6 +29,8 @@ addMessages({
     'portal.menu.profile': 'My account',
     'portal.menu.sessions': 'Sessions',
     'portal.menu.agents': 'Agents',
+    'portal.menu.cases': 'My cases',
+    'portal.menu.progress': 'Track a case',
   },
 });
 
