@@ -425,7 +425,7 @@ static int teardown(void **state)
 static void replay_end_session(void)
 {
     for (size_t a = 0; a < NACCOUNTS; a++) {
-        char path[96];
+        char path[320];
         snprintf(path, sizeof(path), "/api/v1/me/sessions/%s", ids[a].session);
         for (size_t b = 0; b < NIDS; b++)
             if (b != a)
@@ -466,7 +466,7 @@ static void replay_patch_staff(void)
     objects[n++] = (struct object){by_name("reviewer01")->c.account_id, by_name("reviewer01"), ""};
     objects[n++] = (struct object){by_name("reviewer02")->c.account_id, by_name("reviewer02"), ""};
     for (size_t o = 0; o < n; o++) {
-        char path[96];
+        char path[320];
         snprintf(path, sizeof(path), "/api/v1/staff/%lld", objects[o].id);
         const char *extra[] = {objects[o].name, NULL};
         for (size_t b = 0; b < NIDS; b++) {
@@ -479,7 +479,7 @@ static void replay_patch_staff(void)
     }
     /* Applicants are no staff: the system administrator gets 404, no data. */
     for (size_t a = 0; a < APPLICANT; a++) {
-        char path[96];
+        char path[320];
         snprintf(path, sizeof(path), "/api/v1/staff/%lld", ids[a].c.account_id);
         for (size_t k = 0; k < sizeof(bodies) / sizeof(bodies[0]); k++)
             replay(sys, "PATCH", path, bodies[k], NULL, &ids[a], NULL);
@@ -524,7 +524,7 @@ static void replay_reveal(void)
         "{\"field\":\"phone\",\"reason\":\"越权测试理由\"}",
     };
     for (size_t a = 0; a < NACCOUNTS; a++) {
-        char path[96];
+        char path[320];
         snprintf(path, sizeof(path), "/api/v1/accounts/%lld/reveal", ids[a].c.account_id);
         for (size_t b = 0; b < NIDS; b++) {
             if (b == a || (a < APPLICANT && ids[b].reveals))
@@ -535,7 +535,7 @@ static void replay_reveal(void)
         replay(NULL, "POST", path, bodies[0], NULL, &ids[a], NULL);
     }
     for (size_t i = 0; i < NMADE; i++) {
-        char path[96];
+        char path[320];
         snprintf(path, sizeof(path), "/api/v1/accounts/%lld/reveal", made[i].id);
         const char *extra[] = {made[i].name, made[i].username, NULL};
         for (size_t b = 0; b < NIDS; b++)
@@ -550,7 +550,7 @@ static void replay_patch_client(void)
 {
     struct ident *sys = by_name("sysadmin");
     for (size_t i = 0; i < sizeof(clients) / sizeof(clients[0]); i++) {
-        char path[96];
+        char path[320];
         snprintf(path, sizeof(path), "/api/v1/api-clients/%lld", clients[i].id);
         const char *extra[] = {clients[i].name, clients[i].client_id, clients[i].secret, NULL};
         for (size_t b = 0; b < NIDS; b++)
@@ -608,7 +608,7 @@ static void replay_revoke_grant(void)
 {
     assert_int_equal(grants_alive(), (int)NGRANTS);
     for (size_t i = 0; i < NGRANTS; i++) {
-        char path[96];
+        char path[320];
         snprintf(path, sizeof(path), "/api/v1/me/agents/%s", grants[i].id);
         const struct ident *principal = by_name(grants[i].principal);
         const struct ident *agent = by_name(grants[i].agent);
@@ -697,7 +697,7 @@ static void replay_item_transfers(void)
  * cancelled item has no guide and no QR code for anyone. */
 static void replay_item_guide(const char *suffix)
 {
-    char path[96];
+    char path[320];
     snprintf(path, sizeof(path), "/api/v1/items/BOLA-ITEM-DRAFT/%s", suffix);
     EVERYONE(replay_public, path, item_secrets);
     snprintf(path, sizeof(path), "/api/v1/items/BOLA-ITEM-GONE/%s", suffix);
@@ -724,7 +724,7 @@ static void items_unchanged(void)
 {
     struct ident *sys = by_name("sysadmin");
     for (size_t i = 0; i < NITEMS; i++) {
-        char path[96];
+        char path[320];
         struct http_resp r;
         snprintf(path, sizeof(path), "/api/v1/catalogue/items/%s", items[i].code);
         assert_int_equal(as_req(sys, "GET", path, NULL, NULL, &r), 0);
@@ -1050,7 +1050,7 @@ static void case_create(const struct ident *who, const char *key, const char *bo
 /* The number of events of case k, as its owner sees them. */
 static size_t case_events(const struct ident *owner, const struct kase *k)
 {
-    char path[96];
+    char path[320];
     struct http_resp r;
     snprintf(path, sizeof(path), "/api/v1/cases/%s/events", k->id);
     assert_int_equal(as_req(owner, "GET", path, NULL, NULL, &r), 0);
@@ -1068,7 +1068,7 @@ static void cases_ready(void)
     static bool ready;
     static const char doc[] = "%PDF-1.4\n% " CASE_UPLOAD_MARK "\n%%EOF\n";
     struct ident *owner = by_name("zhangsan"), *window = by_name("window01");
-    char body[2048], path[96], header[64];
+    char body[2048], path[320], header[64];
     struct http_resp r;
     if (ready)
         return;
@@ -1130,7 +1130,7 @@ static void cases_unchanged(void)
     struct kase *const all[] = {&submitted_case, &draft_case};
     const char *const marks[] = {CASE_MARK, DRAFT_MARK};
     for (size_t i = 0; i < 2; i++) {
-        char path[96];
+        char path[320];
         struct http_resp r;
         snprintf(path, sizeof(path), "/api/v1/cases/%s", all[i]->id);
         assert_int_equal(as_req(owner, "GET", path, NULL, NULL, &r), 0);
@@ -1202,7 +1202,7 @@ static void if_match(char *out, size_t cap, long long etag)
  * readers download it now, nobody else. */
 static void replay_case_get(void)
 {
-    char path[96];
+    char path[320];
     cases_ready();
     snprintf(path, sizeof(path), "/api/v1/cases/%s", submitted_case.id);
     for (size_t i = 0; case_readers[i]; i++)
@@ -1227,7 +1227,7 @@ static void replay_case_patch(void)
         "{\"values\":{}}",
         "{\"values\":{\"business_scope\":\"越权改写\"}}",
     };
-    char path[96], header[64];
+    char path[320], header[64];
     cases_ready();
     const struct kase *const all[] = {&submitted_case, &draft_case};
     for (size_t i = 0; i < 2; i++) {
@@ -1255,7 +1255,7 @@ static void replay_case_transitions(void)
         "{\"action\":\"refuse\",\"reason\":\"越权不予受理\"}",
         "{\"action\":\"submit\"}",
     };
-    char path[96], header[64];
+    char path[320], header[64];
     cases_ready();
     const struct kase *const all[] = {&submitted_case, &draft_case};
     for (size_t i = 0; i < 2; i++) {
@@ -1274,7 +1274,7 @@ static void replay_case_transitions(void)
 /* GET /api/v1/cases/{id}/events: who acted when, with the staff's names. */
 static void replay_case_events(void)
 {
-    char path[96];
+    char path[320];
     cases_ready();
     snprintf(path, sizeof(path), "/api/v1/cases/%s/events", submitted_case.id);
     for (size_t i = 0; case_readers[i]; i++)

@@ -918,7 +918,7 @@ static void test_journey(void **state)
     resp_free(&r);
 
     /* A wrong code and an unknown number: the same 404. */
-    char wrong[16];
+    char wrong[32];
     snprintf(wrong, sizeof(wrong), "%s", k->code);
     wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
     char unknown[24], digits[18];
