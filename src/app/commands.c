@@ -190,6 +190,7 @@ int tb_app_open_db(const struct tb_config *cfg, struct tb_db **out)
         snprintf(url, sizeof(url), "sqlite:%s/%s", cfg->data, DB_FILE);
     struct tb_db_options opt = {0};
     opt.busy_timeout_ms = (int)cfg->db_busy_timeout_ms;
+    opt.write_batch_max = (int)cfg->db_write_batch_max;
     opt.log = db_log;
     struct tb_db *db = NULL;
     int rc = tb_db_open(url, &opt, &db);

@@ -2,6 +2,7 @@
  * config.c - the table of settings and the three sources that fill it.
  */
 #include "lib/config.h"
+#include "lib/db.h"
 #include "lib/err.h"
 
 #include <ctype.h>
@@ -53,6 +54,9 @@ static const struct key keys[] = {
     UINT(body_max_kb, 1, 1048576, "JSON request body limit, KiB"),
     UINT(json_max_depth, 1, 256, "JSON nesting limit"),
     UINT(db_busy_timeout_ms, 0, 600000, "SQLite busy timeout, milliseconds"),
+    UINT(db_write_batch_max, 0, TB_DB_WRITE_BATCH_MAX,
+         "writes per group commit (0 = the built-in maximum; 1 = one commit per write, "
+         "benchmarks only)"),
     UINT(audit_keep_days, 186, 36500, "days audit events are kept (at least 186)"),
     UINT(pbkdf2_min_iterations, 10000, 5000000, "floor for the password hash iteration setting"),
     STR(realname_verifier, "real-name verifier: local (checksum only) or a deployment's"),

@@ -32,6 +32,7 @@ struct tb_config {
     unsigned body_max_kb; /* JSON request bodies */
     unsigned json_max_depth;
     unsigned db_busy_timeout_ms;
+    unsigned db_write_batch_max; /* writes per group commit; 0 = TB_DB_WRITE_BATCH_MAX, 1 = none */
     unsigned audit_keep_days;
     unsigned pbkdf2_min_iterations; /* the security administrator cannot go below */
     char realname_verifier[32];
