@@ -61,12 +61,8 @@ int case_problem_answer(struct tb_req *req, struct case_problem *pb)
 /* The problems of p as 422 with every one listed. */
 static int problems_answer(struct tb_req *req, const struct item_problems *p)
 {
-    json_t *list = json_array();
+    json_t *list = item_problems_json(p);
     size_t kept = p->n < p->cap ? p->n : p->cap;
-    for (size_t i = 0; i < kept; i++)
-        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s}", "path", p->out[i].path, "code",
-                                              p->out[i].code, "zh", p->out[i].message_zh, "en",
-                                              p->out[i].message_en));
     char zh[96], en[96];
     snprintf(zh, sizeof(zh), "申请有 %zu 处问题，请逐项修改", p->n);
     snprintf(en, sizeof(en), "The application has %zu problem(s); each is listed in errors", p->n);
@@ -789,6 +785,28 @@ static int window_scope(struct tb_db_conn *c, int64_t account, int64_t *root, in
     return rc < 0 ? rc : TB_OK;
 }
 
+/* Who sees which cases, and the filters: the list query's parameters. */
+struct list_scope {
+    int64_t me, root;
+    bool all;
+    int64_t handler_org, dept;
+    const char *state, *warning, *q;
+};
+
+static void list_bind(struct tb_db_stmt *s, const struct list_scope *sc, long limit, long offset)
+{
+    tb_db_bind_int64(s, 1, sc->me);
+    tb_db_bind_int64(s, 2, sc->root);
+    tb_db_bind_int64(s, 3, sc->all ? 1 : 0);
+    tb_db_bind_int64(s, 4, sc->handler_org ? sc->handler_org : -1);
+    tb_db_bind_int64(s, 5, sc->dept ? sc->dept : -1);
+    tb_db_bind_text(s, 6, sc->state, -1);
+    tb_db_bind_text(s, 7, sc->warning, -1);
+    tb_db_bind_text(s, 8, sc->q, -1);
+    tb_db_bind_int64(s, 9, limit);
+    tb_db_bind_int64(s, 10, offset);
+}
+
 int cases_api_list(struct tb_req *req)
 {
     struct tb_app *app = req->app;
@@ -858,16 +876,8 @@ int cases_api_list(struct tb_req *req)
     struct tb_db_stmt *s;
     if ((rc = tb_db_prepare(c, sql, &s)) < 0)
         return rc;
-    tb_db_bind_int64(s, 1, me);
-    tb_db_bind_int64(s, 2, root);
-    tb_db_bind_int64(s, 3, all ? 1 : 0);
-    tb_db_bind_int64(s, 4, handler_org ? handler_org : -1);
-    tb_db_bind_int64(s, 5, dept ? dept : -1);
-    tb_db_bind_text(s, 6, state, -1);
-    tb_db_bind_text(s, 7, warning, -1);
-    tb_db_bind_text(s, 8, q, -1);
-    tb_db_bind_int64(s, 9, limit);
-    tb_db_bind_int64(s, 10, offset);
+    struct list_scope sc = {me, root, all, handler_org, dept, state, warning, q};
+    list_bind(s, &sc, limit, offset);
     json_t *list = json_array();
     int64_t total = 0;
     while (list && (rc = tb_db_step(s)) == TB_DB_ROW) {
@@ -907,16 +917,7 @@ int cases_api_list(struct tb_req *req)
     }
     /* past the end: the same query's first row carries the total */
     if (json_array_size(list) == 0 && offset > 0 && (rc = tb_db_prepare(c, sql, &s)) == 0) {
-        tb_db_bind_int64(s, 1, me);
-        tb_db_bind_int64(s, 2, root);
-        tb_db_bind_int64(s, 3, all ? 1 : 0);
-        tb_db_bind_int64(s, 4, handler_org ? handler_org : -1);
-        tb_db_bind_int64(s, 5, dept ? dept : -1);
-        tb_db_bind_text(s, 6, state, -1);
-        tb_db_bind_text(s, 7, warning, -1);
-        tb_db_bind_text(s, 8, q, -1);
-        tb_db_bind_int64(s, 9, 1);
-        tb_db_bind_int64(s, 10, 0);
+        list_bind(s, &sc, 1, 0);
         if ((rc = tb_db_step(s)) == TB_DB_ROW)
             total = tb_db_column_int64(s, 14);
         tb_db_stmt_done(s);

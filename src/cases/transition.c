@@ -1003,12 +1003,7 @@ int cases_api_transition(struct tb_req *req)
         return tb_resp_problem(req, rc, "If-Match", "办件已被他人更新，请刷新后重试",
                                "The case has changed; reload it and try again");
     if (rc < 0 && t->probs.n && (rc == TB_ERR_INVALID || t->pb.err == rc)) {
-        json_t *list = json_array();
-        for (size_t i = 0; i < t->probs.n && i < t->probs.cap; i++)
-            json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s}", "path", t->probs.out[i].path,
-                                                  "code", t->probs.out[i].code, "zh",
-                                                  t->probs.out[i].message_zh, "en",
-                                                  t->probs.out[i].message_en));
+        json_t *list = item_problems_json(&t->probs);
         if (!t->pb.err)
             case_problem_set(&t->pb, TB_ERR_INVALID, "invalid_application", t->probs.out[0].path,
                              "申请内容不完整，请逐项修改", "The application is incomplete");

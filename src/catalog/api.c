@@ -76,12 +76,8 @@ static int not_found(struct tb_req *req)
 /* Answers the problem list of a refused document. */
 static int problems_answer(struct tb_req *req, const struct item_problems *p)
 {
-    json_t *list = json_array();
+    json_t *list = item_problems_json(p);
     size_t kept = p->n < p->cap ? p->n : p->cap;
-    for (size_t i = 0; i < kept; i++)
-        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s}", "path", p->out[i].path, "code",
-                                              p->out[i].code, "zh", p->out[i].message_zh, "en",
-                                              p->out[i].message_en));
     const char *field = kept ? p->out[0].path : NULL;
     char zh[96], en[96];
     snprintf(zh, sizeof(zh), "事项有 %zu 处问题，请逐项修改", p->n);

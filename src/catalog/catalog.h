@@ -325,6 +325,9 @@ struct item_problems {
 
 void item_problems_add(struct item_problems *p, const char *path, const char *code, const char *zh,
                        const char *en);
+/* The problems kept as the API's `errors` array: [{"path","code","zh","en"}]
+ * (a new array; NULL only when memory runs out). */
+json_t *item_problems_json(const struct item_problems *p);
 
 /* An item document read and checked. canon is the canonical document: the
  * documented keys in the documented order, every default filled in, so that

@@ -38,6 +38,21 @@ void item_problems_add(struct item_problems *p, const char *path, const char *co
     p->n++;
 }
 
+json_t *item_problems_json(const struct item_problems *p)
+{
+    size_t kept = p->n < p->cap ? p->n : p->cap;
+    json_t *list = json_array();
+    for (size_t i = 0; i < kept && list; i++) {
+        json_t *o = json_pack("{s:s,s:s,s:s,s:s}", "path", p->out[i].path, "code", p->out[i].code,
+                              "zh", p->out[i].message_zh, "en", p->out[i].message_en);
+        if (!o || json_array_append_new(list, o) != 0) {
+            json_decref(list);
+            return NULL;
+        }
+    }
+    return list;
+}
+
 /* ---- field tables -------------------------------------------------------------------- */
 
 enum field_kind {

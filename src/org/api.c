@@ -33,11 +33,7 @@
 static int answer_problems(struct tb_req *req, const struct item_problems *p)
 {
     size_t kept = p->n < p->cap ? p->n : p->cap;
-    json_t *errors = json_array();
-    for (size_t i = 0; i < kept && errors; i++)
-        json_array_append_new(errors, json_pack("{s:s,s:s,s:s,s:s}", "path", p->out[i].path, "code",
-                                                p->out[i].code, "zh", p->out[i].message_zh, "en",
-                                                p->out[i].message_en));
+    json_t *errors = item_problems_json(p);
     const struct item_problem *first = kept ? &p->out[0] : NULL;
     return tb_resp_problem_extra(
         req, TB_ERR_INVALID, first && first->path[0] ? first->path : NULL,
