@@ -3,6 +3,7 @@
  */
 #include "app/app.h"
 #include "audit/audit.h"
+#include "cases/generate.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +35,7 @@ static const char usage[] =
     "  admin      administrator accounts (bootstrap)\n"
     "  catalog    import or export the whole catalogue (organisations, items, halls)\n"
     "  audit      audit log tools (verify)\n"
+    "  demo       demonstration data (generate cases)\n"
     "  version    print the version\n"
     "\n"
     "Run `tongban COMMAND --help` for the options of a command.\n";
@@ -56,9 +58,9 @@ static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
 } commands[] = {
-    {"init", tb_cmd_init},       {"serve", tb_cmd_serve}, {"calendar", tb_cmd_calendar},
-    {"admin", tb_cmd_admin},     {"audit", audit_cmd},    {"version", cmd_version},
-    {"catalog", tb_cmd_catalog},
+    {"init", tb_cmd_init},       {"serve", tb_cmd_serve},  {"calendar", tb_cmd_calendar},
+    {"admin", tb_cmd_admin},     {"audit", audit_cmd},     {"version", cmd_version},
+    {"catalog", tb_cmd_catalog}, {"demo", cases_cmd_demo},
 };
 
 int main(int argc, char **argv)

@@ -22,6 +22,15 @@ char *accounts_json_text(struct tb_req *req, json_t *v);
 
 /* An audit event from the request and principal (may be NULL): actor, role,
  * organisation, address, request id; the caller sets action and object. */
+struct tb_app;
+struct tb_arena;
+/* Personal data sealed at rest under the installation's key, bound to a
+ * label ("accounts.phone", "cases.post"); src/accounts/pii.c. */
+int pii_seal(const struct tb_app *app, const char *label, const char *value, struct tb_arena *a,
+             unsigned char **out, size_t *outlen);
+int pii_open(const struct tb_app *app, const char *label, const unsigned char *in, size_t inlen,
+             struct tb_arena *a, char **out);
+
 void audit_from_req(struct tb_req *req, const struct principal *p, struct audit_event *e);
 
 /* Request-body checks. Each answers the problem itself and returns its

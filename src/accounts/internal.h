@@ -46,10 +46,6 @@ struct account {
 /* pii.c: sealing and blind indexes of personal data. */
 int pii_index(const struct tb_app *app, const char *label, const char *value,
               unsigned char out[TB_HMAC_SM3_LEN]);
-int pii_seal(const struct tb_app *app, const char *label, const char *value, struct tb_arena *a,
-             unsigned char **out, size_t *outlen);
-int pii_open(const struct tb_app *app, const char *label, const unsigned char *in, size_t inlen,
-             struct tb_arena *a, char **out);
 /* Password hashing through a semaphore sized to the cores (a hash takes
  * ~100 ms; unbounded, logins would starve everything else). */
 int password_hash(const char *password, const unsigned char salt[SALT_LEN], int iterations,

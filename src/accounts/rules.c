@@ -106,6 +106,8 @@ static const struct {
     /* Window staff enter applications for applicants at the counter. */
     {"case.create", APPLICANT | ROLE_WINDOW},
     {"case.stats", ROLE_WINDOW | ROLE_REVIEWER | ROLE_DECIDER | ROLE_SUPERVISOR},
+    {"case.pickup", ROLE_WINDOW},
+    {"calendar.edit", ROLE_SYSADMIN},
     {"agent.grant", APPLICANT},
 };
 

@@ -23,12 +23,41 @@ struct calendar;
 struct tb_app {
     struct tb_config cfg;
     struct tb_db *db;
-    struct calendar *calendar;
+    struct calendar *calendar; /* read with tb_app_calendar: an admin may replace it */
+    struct calendar **calendars_retired; /* replaced ones, freed at exit (readers may hold them) */
+    size_t ncalendars_retired;
     struct tb_server *server;
     struct tb_keys keys;     /* from DATA/keys (tb_keys_load) */
     struct audit_keys audit; /* points into keys */
     int64_t started_ms;
+    /* The test clock: milliseconds added to the time the case code sees.
+     * Only the tongban-test binary's routes set it (docs/cases.md). */
+    int64_t clock_offset_ms;
 };
+
+/* The working-day calendar in effect. */
+static inline const struct calendar *tb_app_calendar(const struct tb_app *app)
+{
+    return __atomic_load_n(&app->calendar, __ATOMIC_ACQUIRE);
+}
+
+/* Puts cal in effect (owned by app from now on); the one it replaces is
+ * kept until tb_app_free_calendars, since requests may still read it. */
+int tb_app_set_calendar(struct tb_app *app, struct calendar *cal);
+void tb_app_free_calendars(struct tb_app *app);
+/* Puts back old (a calendar replaced by the last tb_app_set_calendar) when
+ * the change could not be saved. */
+void tb_app_restore_calendar(struct tb_app *app, const struct calendar *old);
+
+/* Loads the calendar an administrator saved last (calendar_versions), or
+ * the built-in one. */
+int tb_app_load_saved_calendar(struct tb_db *db, struct calendar **out);
+
+/* The time of the business clock: now, or the test clock's time. */
+static inline int64_t tb_app_now_ms(const struct tb_app *app, int64_t real_now)
+{
+    return real_now + __atomic_load_n(&app->clock_offset_ms, __ATOMIC_RELAXED);
+}
 
 /* The key directory of a data directory: DATA/keys. */
 #define TB_KEYS_SUBDIR "keys"

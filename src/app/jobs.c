@@ -14,16 +14,19 @@
 #include "lib/err.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
+#include "notify/notify.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #define JOB_INTERVAL_S          60
 #define CHECKPOINT_MIN_INTERVAL (5LL * 60 * 1000)
 #define PURGE_EVERY_MS          (24LL * 3600 * 1000)
+#define OUTBOX_BATCH            500 /* message copies sent per run */
 
 struct jobs {
     struct tb_app *app;
@@ -32,6 +35,7 @@ struct jobs {
     pthread_cond_t cond;
     bool stop;
     int64_t last_purge_ms;
+    char warned_on[16]; /* the business day the warning sweep last ran */
 };
 
 static int job_checkpoint(struct tb_db_conn *c, void *ctx)
@@ -87,13 +91,30 @@ static void *jobs_main(void *arg)
         /* cases: 行政许可法 §32 auto acceptance, overdue 容缺 materials */
         int y, m, d, moved = 0;
         char today[16];
-        tb_time_shanghai_date(tb_time_now_ms(), &y, &m, &d);
+        tb_time_shanghai_date(tb_app_now_ms(j->app, tb_time_now_ms()), &y, &m, &d);
         snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
         int crc = cases_sweep(j->app, today, &moved);
         if (crc < 0)
             tb_log_warn("case sweep: %s", tb_err_code(crc));
         else if (moved)
             tb_log_info("case sweep: %d case(s) moved", moved);
+        /* levels change with the date (and at acceptance, resume, extension,
+         * which set them in their own write): once a business day */
+        if (strcmp(j->warned_on, today) != 0) {
+            int warned = 0;
+            crc = cases_warning_sweep(j->app, today, &warned);
+            if (crc < 0)
+                tb_log_warn("warning sweep: %s", tb_err_code(crc));
+            else {
+                snprintf(j->warned_on, sizeof(j->warned_on), "%s", today);
+                if (warned)
+                    tb_log_info("warning sweep: %d case(s) changed level", warned);
+            }
+        }
+        /* SMS and WeChat copies of messages, through their gateways (src/notify) */
+        int sent = 0, nrc = notify_outbox_run(j->app, OUTBOX_BATCH, &sent);
+        if (nrc < 0)
+            tb_log_warn("notification outbox: %s", tb_err_code(nrc));
         int64_t now = tb_time_now_ms();
         if (now - j->last_purge_ms >= PURGE_EVERY_MS) {
             struct purge p = {j->app, 0};

@@ -11,6 +11,7 @@
 #include "calendar/api.h"
 #include "cases/api.h"
 #include "catalog/api.h"
+#include "notify/notify.h"
 #include "org/org.h"
 #include "uploads/uploads.h"
 
@@ -25,6 +26,11 @@ const struct tb_route tb_routes[] = {
      "Whether a date is a working day, and the holiday or 调休 behind it", INLINE, 0},
     {"GET", "/api/v1/calendar/add", calendar_api_add, "public",
      "The date N working days after a start date (counting from the next day)", INLINE, 0},
+    {"GET", "/api/v1/calendar/source", cases_api_calendar_get, "public",
+     "The working-day calendar in effect, as CSV", 0, 0},
+    {"PUT", "/api/v1/calendar/source", cases_api_calendar_put, "calendar.edit",
+     "Replace the working-day calendar; open case deadlines are recomputed",
+     TB_ROUTE_JSON_BODY, 1024 * 1024},
     {"GET", "/api/v1/identifiers/check", accounts_api_ident_check_get, "public",
      "Check a 居民身份证号 or 统一社会信用代码", INLINE, 0},
     {"POST", "/api/v1/identifiers/check", accounts_api_ident_check_post, "public",
@@ -82,6 +88,11 @@ const struct tb_route tb_routes[] = {
      "Authorise an agent (代办) to act for me", TB_ROUTE_JSON_BODY, 0},
     {"DELETE", "/api/v1/me/agents/{id}", accounts_api_agents_revoke, "self",
      "Revoke an agent authorisation (either party)", 0, 0},
+    /* my messages (src/notify, docs/cases.md "Notifications") */
+    {"GET", "/api/v1/me/notifications", notify_api_list, "self",
+     "My messages, newest first (unread only on request)", 0, 0},
+    {"POST", "/api/v1/me/notifications/read", notify_api_read, "self",
+     "Mark my messages read: some by id, or all", TB_ROUTE_JSON_BODY, 0},
     {"GET", "/api/v1/audit/events", audit_api_events, "audit.read",
      "Audit events, filtered, newest first", 0, 0},
     {"GET", "/api/v1/audit/verify", audit_api_verify, "audit.read", "Verify the whole audit log", 0,
@@ -151,6 +162,10 @@ const struct tb_route tb_routes[] = {
     {"POST", "/api/v1/cases/{id}/transitions", cases_api_transition, "self",
      "Take an action on a case (If-Match): the state machine decides", TB_ROUTE_JSON_BODY, 0},
     {"GET", "/api/v1/cases/{id}/events", cases_api_events, "self", "Every action on a case", 0, 0},
+    {"PUT", "/api/v1/cases/{id}/delivery", cases_api_delivery_put, "self",
+     "The applicant chooses how the result is delivered", TB_ROUTE_JSON_BODY, 0},
+    {"POST", "/api/v1/pickups/lookup", cases_api_pickup_lookup, "case.pickup",
+     "Find the result waiting for a pickup code", TB_ROUTE_JSON_BODY, 0},
     {"GET", "/api/v1/cases/{id}/notices/{notice}", cases_api_notice, "self",
      "A notice of a case (受理通知书 ...) as PDF", 0, 0},
     {"GET", "/api/v1/progress", cases_api_progress, "public",

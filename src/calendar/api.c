@@ -37,18 +37,18 @@ int calendar_api_day(struct tb_req *req)
         return bad_date(req, "date");
     char buf[TB_DATE_BUF_LEN];
     tb_date_format(d, buf);
-    const char *name = calendar_day_name(app->calendar, d);
-    const char *notice = calendar_day_notice(app->calendar, d);
+    const char *name = calendar_day_name(tb_app_calendar(app), d);
+    const char *notice = calendar_day_notice(tb_app_calendar(app), d);
     json_t *o = json_object();
     if (!o)
         return TB_ERR_NOMEM;
     json_object_set_new(o, "date", json_string(buf));
-    json_object_set_new(o, "workday", json_boolean(calendar_is_workday(app->calendar, d)));
+    json_object_set_new(o, "workday", json_boolean(calendar_is_workday(tb_app_calendar(app), d)));
     json_object_set_new(o, "name", name ? json_string(name) : json_null());
     json_object_set_new(o, "notice", notice ? json_string(notice) : json_null());
-    json_object_set_new(o, "covered", json_boolean(calendar_covers(app->calendar, d)));
+    json_object_set_new(o, "covered", json_boolean(calendar_covers(tb_app_calendar(app), d)));
     json_object_set_new(o, "provisional",
-                        json_boolean(calendar_year_provisional(app->calendar, d.y)));
+                        json_boolean(calendar_year_provisional(tb_app_calendar(app), d.y)));
     return tb_resp_json(req, 200, o);
 }
 
@@ -73,7 +73,7 @@ int calendar_api_add(struct tb_req *req)
         return tb_resp_problem(req, TB_ERR_INVALID, "workdays",
                                "工作日数 workdays 应为 0 到 2500 的整数",
                                "workdays must be a whole number from 0 to 2500");
-    int rc = calendar_add_workdays(app->calendar, start, (int)n, &end);
+    int rc = calendar_add_workdays(tb_app_calendar(app), start, (int)n, &end);
     if (rc == TB_ERR_RANGE)
         return tb_resp_problem(req, TB_ERR_RANGE, "from", "日期超出节假日数据覆盖的年份范围",
                                "The dates fall outside the years the holiday data covers");
@@ -83,6 +83,6 @@ int calendar_api_add(struct tb_req *req)
     tb_date_format(start, sbuf);
     tb_date_format(end, ebuf);
     json_t *o = json_pack("{s:s,s:s,s:i,s:b}", "date", ebuf, "from", sbuf, "workdays", (int)n,
-                          "provisional", calendar_span_provisional(app->calendar, start, end));
+                          "provisional", calendar_span_provisional(tb_app_calendar(app), start, end));
     return tb_resp_json(req, 200, o);
 }

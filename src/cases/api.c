@@ -13,6 +13,7 @@
  * never written to the audit log or the access log.
  */
 #include "cases/internal.h"
+#include "cases/deadline.h"
 #include "accounts/accounts.h"
 #include "accounts/api.h"
 #include "app/app.h"
@@ -186,6 +187,7 @@ struct case_new {
     char *values_text;
     struct case_material_in mats[ITEM_MAX_MATERIALS];
     bool submit;
+    struct case_delivery_in delivery;
     unsigned char idem[TB_HMAC_SM3_LEN], body[TB_SM3_LEN];
     /* out */
     struct case_row row;
@@ -211,7 +213,7 @@ int case_query_code(struct tb_app *app, const char *case_no, char out[QUERY_CODE
     return TB_OK;
 }
 
-static int query_code_hash(struct tb_app *app, const char *code, unsigned char out[TB_HMAC_SM3_LEN])
+int case_query_code_hash(struct tb_app *app, const char *code, unsigned char out[TB_HMAC_SM3_LEN])
 {
     char msg[32];
     int n = snprintf(msg, sizeof(msg), "case-code\n%s", code);
@@ -306,7 +308,7 @@ static int write_case(struct tb_db_conn *c, void *ctx)
         return rc;
     unsigned char rnd[CASE_PUBLIC_ID_BYTES + 8], code_hash[TB_HMAC_SM3_LEN];
     int y, m, d;
-    int64_t now = tb_time_now_ms();
+    int64_t now = case_now_ms(w->app);
     tb_time_shanghai_date(now, &y, &m, &d);
     /* A new random number until it is unused (10^8 a day: a repeat is rare). */
     for (int tries = 0;; tries++) {
@@ -331,7 +333,7 @@ static int write_case(struct tb_db_conn *c, void *ctx)
     }
     if ((rc = tb_hex_encode(rnd, CASE_PUBLIC_ID_BYTES, r->public_id, sizeof(r->public_id))) < 0 ||
         (rc = case_query_code(w->app, r->case_no, w->query_code)) < 0 ||
-        (rc = query_code_hash(w->app, w->query_code, code_hash)) < 0)
+        (rc = case_query_code_hash(w->app, w->query_code, code_hash)) < 0)
         return rc;
     r->item_id = w->it.id;
     r->item_version = w->it.version;
@@ -345,7 +347,6 @@ static int write_case(struct tb_db_conn *c, void *ctx)
     r->submitted_at = r->received_at = w->submit ? now : 0;
     r->created_at = r->updated_at = now;
     r->etag = 1;
-    r->warning = "green";
     struct tb_db_stmt *s;
     if ((rc = tb_db_prepare(c,
                             "INSERT INTO cases(public_id, case_no, query_code_hash, item_id, "
@@ -382,8 +383,25 @@ static int write_case(struct tb_db_conn *c, void *ctx)
     if (rc < 0)
         return rc;
     r->id = tb_db_last_insert_id(c);
-    if ((rc = insert_children(c, w)) < 0)
+    if ((rc = insert_children(c, w)) < 0 ||
+        (rc = case_delivery_store(c, w->app, r->id, &w->delivery, &w->req->arena)) < 0)
         return rc;
+    r->delivery = w->delivery.method;
+    /* RULE: SPEC §8 bringing paper originals to the counter is a trip */
+    bool paper = false;
+    for (size_t i = 0; i < ITEM_MAX_MATERIALS; i++)
+        paper |= w->mats[i].paper;
+    if (paper && w->submit) {
+        struct tb_db_stmt *s2;
+        if ((rc = tb_db_prepare(c, "UPDATE cases SET trips = 1 WHERE id = ?1", &s2)) < 0)
+            return rc;
+        tb_db_bind_int64(s2, 1, r->id);
+        rc = tb_db_step(s2);
+        tb_db_stmt_done(s2);
+        r->trips = 1;
+        if (rc < 0 || (rc = case_trip_add(c, r, &w->it, now)) < 0)
+            return rc;
+    }
     const struct principal *p = w->req->user;
     if (!w->submit) {
         /* a draft is no action on a case yet: audited, not an event */
@@ -519,7 +537,7 @@ static int create_answer(struct tb_req *req, struct case_new *w)
 int cases_api_create(struct tb_req *req)
 {
     static const char *const fields[] = {"item",    "values",    "materials", "submit",
-                                         "channel", "applicant", NULL};
+                                         "channel", "applicant", "delivery",  NULL};
     struct case_new *w = tb_arena_calloc(&req->arena, sizeof(*w));
     const struct principal *p = req->user;
     const char *key = NULL, *code = NULL;
@@ -563,6 +581,11 @@ int cases_api_create(struct tb_req *req)
     }
     if (rc < 0)
         goto out;
+    rc = case_delivery_read(json_object_get(req->json, "delivery"), &w->it, &w->delivery, &pb);
+    if (rc == TB_ERR_INVALID) {
+        rc = case_problem_answer(req, &pb);
+        goto out;
+    }
     if (w->submit)
         materials_complete(&w->it, w->mats, &probs);
     if (probs.n) {
@@ -641,7 +664,7 @@ static int write_draft(struct tb_db_conn *c, void *ctx)
     if ((rc = case_item_load(c, r.item_id, r.item_version, &it)) < 0)
         return rc;
     struct case_material_in mats[ITEM_MAX_MATERIALS];
-    int64_t now = tb_time_now_ms();
+    int64_t now = case_now_ms(req->app);
     if (w->values) {
         values_check(&it, w->values, false, &w->probs);
         char *text = json_dumps(w->values, JSON_COMPACT);
@@ -790,7 +813,8 @@ struct list_scope {
     int64_t me, root;
     bool all;
     int64_t handler_org, dept;
-    const char *state, *warning, *q;
+    const char *state, *q;
+    int warning; /* -1: any */
 };
 
 static void list_bind(struct tb_db_stmt *s, const struct list_scope *sc, long limit, long offset)
@@ -801,7 +825,10 @@ static void list_bind(struct tb_db_stmt *s, const struct list_scope *sc, long li
     tb_db_bind_int64(s, 4, sc->handler_org ? sc->handler_org : -1);
     tb_db_bind_int64(s, 5, sc->dept ? sc->dept : -1);
     tb_db_bind_text(s, 6, sc->state, -1);
-    tb_db_bind_text(s, 7, sc->warning, -1);
+    if (sc->warning >= 0)
+        tb_db_bind_int64(s, 7, sc->warning);
+    else
+        tb_db_bind_null(s, 7);
     tb_db_bind_text(s, 8, sc->q, -1);
     tb_db_bind_int64(s, 9, limit);
     tb_db_bind_int64(s, 10, offset);
@@ -819,10 +846,11 @@ int cases_api_list(struct tb_req *req)
     if (state && case_state_parse(state, &st) < 0)
         return tb_resp_problem(req, TB_ERR_INVALID, "state", "没有这个办件状态",
                                "Unknown case state");
-    if (warning && strcmp(warning, "green") != 0 && strcmp(warning, "yellow") != 0 &&
-        strcmp(warning, "red") != 0)
-        return tb_resp_problem(req, TB_ERR_INVALID, "warning", "warning 应为 green、yellow 或 red",
-                               "warning must be green, yellow or red");
+    int wl = warning ? case_warning_parse(warning) : -1;
+    if (warning && wl < 0)
+        return tb_resp_problem(req, TB_ERR_INVALID, "warning",
+                               "warning 应为 green、yellow、red 或 severe",
+                               "warning must be green, yellow, red or severe");
     if (queue) {
         static const char *const names[] = {"", "pre_review", "delivery", "work"};
         for (qi = 1; qi < 4 && strcmp(names[qi], queue) != 0; qi++)
@@ -861,22 +889,25 @@ int cases_api_list(struct tb_req *req)
              "WITH RECURSIVE region(id) AS (SELECT ?2 WHERE ?2 > 0 UNION ALL "
              "SELECT o.id FROM orgs o JOIN region r ON o.parent_id = r.id) "
              "SELECT k.public_id, k.case_no, k.state, i.impl_code, i.name, a.name, k.channel, "
-             "k.submitted_at, k.accepted_at, k.promised_due, k.warning, k.etag, st.name, "
-             "st.authority_level, count(*) OVER () FROM cases k "
+             "k.submitted_at, k.accepted_at, k.promised_due, k.warning_level, k.etag, st.name, "
+             "st.authority_level, count(*) OVER (), k.delivery, k.delivery_status FROM cases k "
              "JOIN items i ON i.id = k.item_id JOIN accounts a ON a.id = k.applicant_id "
              "LEFT JOIN case_steps st ON st.case_id = k.id AND st.idx = k.steps_done AND "
              "k.state IN ('accepted', 'in_review', 'suspended') "
              "WHERE (k.applicant_id = ?1 OR (k.state <> 'draft' AND (?3 = 1 OR "
              "k.org_id IN (SELECT id FROM region) OR k.org_id = ?4 OR k.org_id = ?5))) "
-             "%s AND (?6 IS NULL OR k.state = ?6) AND (?7 IS NULL OR k.warning = ?7) "
+             "%s AND (?6 IS NULL OR k.state = ?6) AND (?7 IS NULL OR k.warning_level = ?7) "
              "AND (?8 IS NULL OR substr(k.case_no, 1, length(?8)) = ?8) "
              "ORDER BY %s LIMIT ?9 OFFSET ?10",
              queue_states[qi],
-             qi == 3 ? "k.promised_due IS NULL, k.promised_due, k.id" : "k.id DESC");
+             staff && qi ? "k.warning_level DESC, k.promised_due IS NULL, k.promised_due, k.id"
+                         : "k.id DESC");
     struct tb_db_stmt *s;
     if ((rc = tb_db_prepare(c, sql, &s)) < 0)
         return rc;
-    struct list_scope sc = {me, root, all, handler_org, dept, state, warning, q};
+    struct list_scope sc = {me, root, all, handler_org, dept, state, q, wl};
+    char today[CASE_DATE_LEN + 1];
+    case_date_of(case_now_ms(app), today);
     list_bind(s, &sc, limit, offset);
     json_t *list = json_array();
     int64_t total = 0;
@@ -896,7 +927,8 @@ int cases_api_list(struct tb_req *req)
             tb_db_column_text(s, 3), "name", tb_db_column_text(s, 4), "channel",
             tb_db_column_text(s, 6), "submitted_at", sub[0] ? json_string(sub) : json_null(),
             "accepted_at", acc[0] ? json_string(acc) : json_null(), "promised_due",
-            due ? json_string(due) : json_null(), "warning", tb_db_column_text(s, 10), "etag",
+            due ? json_string(due) : json_null(), "warning",
+            case_warning_name((enum case_warning)tb_db_column_int64(s, 10)), "etag",
             (json_int_t)tb_db_column_int64(s, 11), "next_step",
             tb_db_column_is_null(s, 12)
                 ? json_null()
@@ -904,6 +936,18 @@ int cases_api_list(struct tb_req *req)
                             (json_int_t)tb_db_column_int64(s, 13)));
         if (o && staff)
             json_object_set_new(o, "applicant_name", json_string(tb_db_column_text(s, 5)));
+        int left;
+        bool running = cs == CS_ACCEPTED || cs == CS_IN_REVIEW;
+        if (o)
+            json_object_set_new(o, "remaining_workdays",
+                                running && due && case_days_left(tb_app_calendar(app), today, due, &left) == 0
+                                    ? json_integer(left)
+                                    : json_null());
+        const char *dm = tb_db_column_text(s, 15), *ds = tb_db_column_text(s, 16);
+        if (o)
+            json_object_set_new(o, "delivery",
+                                json_pack("{s:o,s:s}", "method", dm ? json_string(dm) : json_null(),
+                                          "status", ds ? ds : "pending"));
         total = tb_db_column_int64(s, 14);
         if (!o || json_array_append_new(list, o) != 0) {
             rc = TB_ERR_NOMEM;

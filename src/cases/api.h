@@ -23,6 +23,10 @@ int cases_api_progress(struct tb_req *req);     /* GET /api/v1/progress */
 int cases_api_window_stats(struct tb_req *req); /* GET /api/v1/windows/stats */
 int cases_api_demo_samples(struct tb_req *req); /* GET /api/v1/demo/applications */
 int cases_api_demo_file(struct tb_req *req);    /* GET /api/v1/demo/files/{name} */
+int cases_api_calendar_get(struct tb_req *req); /* GET /api/v1/calendar/source */
+int cases_api_calendar_put(struct tb_req *req); /* PUT /api/v1/calendar/source */
+int cases_api_delivery_put(struct tb_req *req); /* PUT /api/v1/cases/{id}/delivery */
+int cases_api_pickup_lookup(struct tb_req *req); /* POST /api/v1/pickups/lookup */
 
 struct tb_db_conn;
 struct principal;
@@ -33,5 +37,10 @@ int cases_upload_visible(struct tb_db_conn *c, const struct principal *p, int64_
 /* The platform's sweep over open cases as of today (YYYY-MM-DD): 行政许可法
  * §32 auto acceptance, overdue 容缺 materials. *moved: cases changed. */
 int cases_sweep(struct tb_app *app, const char *today, int *moved);
+
+/* The warning sweep (docs/cases.md "Deadlines and warnings"): raises the
+ * level of running cases and their current steps as of today and notifies
+ * handlers and their superiors. *warned: cases whose level rose. */
+int cases_warning_sweep(struct tb_app *app, const char *today, int *warned);
 
 #endif

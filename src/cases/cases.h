@@ -48,12 +48,14 @@ enum case_action {
     CA_RESUME,
     CA_EXTEND,
     CA_DELIVER,
+    CA_DISPATCH, /* 邮寄: the result handed to the carrier */
     CA_WITHDRAW,
     CA_TERMINATE,
     /* the platform's own, never sent by a user */
     CA_ISSUE_RESULT, /* approved -> result_issued, in the decision's transaction */
     CA_CLOSE,        /* delivered -> closed */
     CA_AUTO_ACCEPT,  /* 行政许可法 §32: no answer within 5 days counts as accepted */
+    CA_RECOMPUTE,    /* the calendar changed: the case's deadlines moved */
     CA__COUNT
 };
 
@@ -96,6 +98,8 @@ struct case_facts {
     bool actor_accepted_case;   /* the actor is the clerk who accepted it */
     bool actor_window_for_item; /* a window authorised (授权通知书) to decide this item */
     bool has_open_missing;      /* 容缺 materials not yet supplied */
+    bool delivery_post;         /* the applicant chose delivery by post */
+    bool dispatched;            /* the post has it */
 };
 
 /* The result of asking for a transition. */

@@ -15,7 +15,9 @@
 
 #include "cases/api.h"
 #include "cases/cases.h"
+#include "app/app.h"
 #include "lib/http.h"
+#include "lib/timeutil.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -60,8 +62,17 @@ struct case_row {
     int64_t submitted_at, accepted_at, decided_at, closed_at, received_at;
     const char *promised_due, *legal_due, *correction_due; /* NULL when unset */
     int extended_days, corrections, trips;
-    const char *warning;
+    int warning_level; /* enum case_warning */
+    /* deadlines (deadline.c): inputs copied at acceptance, outputs */
+    bool same_day;
+    int promised_days, legal_days, suspended_days;
+    const char *promised_due_original, *legal_due_original;
+    const char *yellow_on, *severe_on;
+    /* delivery: the method chosen, its status, the post */
     const char *delivery;
+    const char *delivery_status; /* NULL (pending), ready, dispatched, delivered */
+    const char *post_carrier, *post_tracking;
+    int64_t dispatched_at, delivered_at;
     int64_t etag;
     int64_t created_at, updated_at;
 };
@@ -83,6 +94,9 @@ struct case_actor {
     int64_t window_id;    /* the actor's window that serves this case, 0 for none */
     bool window_for_item; /* that window's 授权通知书 lists the item */
 };
+
+/* The business clock (the test clock in tongban-test, else now). */
+#define case_now_ms(app) tb_app_now_ms((app), tb_time_now_ms())
 
 /* ---- store.c ------------------------------------------------------------------- */
 
@@ -131,6 +145,8 @@ int case_flag_add(struct tb_db_conn *c, int64_t case_id, const char *kind, const
                   int64_t now);
 /* Writes the row's mutable columns back with etag + 1 (r->etag updated). */
 int case_save(struct tb_db_conn *c, struct case_row *r, int64_t now);
+/* Writes only the clock's columns (dates, level): no new ETag. */
+int case_save_clock(struct tb_db_conn *c, const struct case_row *r);
 /* The Shanghai date of ms as YYYY-MM-DD. */
 void case_date_of(int64_t ms, char out[CASE_DATE_LEN + 1]);
 /* n working days after date (YYYY-MM-DD) into out; TB_ERR_RANGE outside
@@ -141,6 +157,42 @@ int case_add_workdays(const struct calendar *cal, const char *date, int n,
 int case_workdays_between(const struct calendar *cal, const char *a, const char *b, int *out);
 /* True when some 容缺 material of the case is not supplied yet. */
 int case_has_open_missing(struct tb_db_conn *c, int64_t case_id, bool *out);
+
+/* ---- clock.c --------------------------------------------------------------------- */
+
+/* Recomputes the due dates of an accepted case (and its open steps, written
+ * here) from the ledger and the calendar in effect; sets r's dates, days
+ * suspended and, while the clock runs, its level on today. Strings in a. */
+int case_clock_update(struct tb_db_conn *c, struct tb_app *app, struct case_row *r,
+                      const char *today, struct tb_arena *a);
+
+struct case_problem;
+
+/* ---- delivery.c ------------------------------------------------------------------ */
+
+/* The delivery chosen: method, and for the post the address (strings
+ * borrowed from the request body). */
+struct case_delivery_in {
+    const char *method;
+    const char *recipient, *phone, *address; /* post only */
+};
+bool case_item_offers(const struct case_item *it, const char *method);
+/* Reads {"method", "post": {...}} (d may be NULL: the item's first method). */
+int case_delivery_read(const json_t *d, const struct case_item *it, struct case_delivery_in *out,
+                       struct case_problem *pb);
+/* Stores the method and the sealed post address inside a write. */
+int case_delivery_store(struct tb_db_conn *c, struct tb_app *app, int64_t case_id,
+                        const struct case_delivery_in *d, struct tb_arena *a);
+/* The result is out: status ready; a window pickup gets its code. */
+int case_delivery_ready(struct tb_db_conn *c, struct tb_app *app, struct case_row *r);
+int case_pickup_code(struct tb_app *app, const char *case_no, char out[9]);
+bool case_pickup_code_ok(struct tb_app *app, const char *case_no, const char *code);
+/* After r->trips went up: flags trips_exceeded when over the item's. */
+int case_trip_add(struct tb_db_conn *c, const struct case_row *r, const struct case_item *it,
+                  int64_t now);
+/* Adds delivery, trips and originals to the case view. */
+int case_delivery_view(struct tb_req *req, struct tb_db_conn *c, const struct case_row *r,
+                       const struct case_item *it, const struct case_actor *ac, json_t *o);
 
 /* ---- view.c ---------------------------------------------------------------------- */
 
@@ -176,6 +228,8 @@ int case_materials_read(struct tb_req *req, struct tb_db_conn *c, const json_t *
 /* The query code of a case, made from its number with a key of the
  * installation (api.c). */
 int case_query_code(struct tb_app *app, const char *case_no, char out[QUERY_CODE_LEN + 1]);
+/* The HMAC of a query code stored in cases.query_code_hash (api.c). */
+int case_query_code_hash(struct tb_app *app, const char *code, unsigned char out[32]);
 /* If-Match: "<n>" into *etag, or the 428/412 answer (api.c). */
 int case_if_match(struct tb_req *req, int64_t *etag);
 

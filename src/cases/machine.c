@@ -48,11 +48,13 @@ static const char *const actions[CA__COUNT] = {
     [CA_RESUME] = "resume",
     [CA_EXTEND] = "extend",
     [CA_DELIVER] = "deliver",
+    [CA_DISPATCH] = "dispatch",
     [CA_WITHDRAW] = "withdraw",
     [CA_TERMINATE] = "terminate",
     [CA_ISSUE_RESULT] = "issue_result",
     [CA_CLOSE] = "close",
     [CA_AUTO_ACCEPT] = "auto_accept",
+    [CA_RECOMPUTE] = "recompute_deadlines",
 };
 
 static const char *const roles[CR__COUNT] = {
@@ -130,6 +132,7 @@ static const struct transition {
     {CA_RESUME, S(SUSPENDED), R(HANDLER) | R(SYSTEM), TO_RESUME},
     {CA_EXTEND, S(ACCEPTED) | S(IN_REVIEW) | S(SUSPENDED), R(HANDLER), TO_SAME},
     {CA_DELIVER, S(RESULT_ISSUED) | S(DENIED), R(WINDOW) | R(HANDLER) | R(SYSTEM), CS_DELIVERED},
+    {CA_DISPATCH, S(RESULT_ISSUED) | S(DENIED), R(WINDOW) | R(HANDLER), TO_SAME},
     {CA_WITHDRAW,
      S(DRAFT) | S(SUBMITTED) | S(AWAITING_CORRECTION) | S(ACCEPTED) | S(IN_REVIEW) | S(SUSPENDED),
      R(APPLICANT), CS_WITHDRAWN},
@@ -137,6 +140,7 @@ static const struct transition {
     {CA_ISSUE_RESULT, S(APPROVED), R(SYSTEM), CS_RESULT_ISSUED},
     {CA_CLOSE, S(DELIVERED), R(SYSTEM), CS_CLOSED},
     {CA_AUTO_ACCEPT, S(SUBMITTED), R(SYSTEM), CS_ACCEPTED},
+    {CA_RECOMPUTE, S(ACCEPTED) | S(IN_REVIEW) | S(SUSPENDED), R(SYSTEM), TO_SAME},
 };
 
 static const struct transition *find(enum case_state s, enum case_action a)
@@ -233,6 +237,20 @@ static int guards(enum case_action a, enum case_role r, const struct case_facts 
             return refuse(out, TB_ERR_FORBIDDEN, "extension_needs_higher_level",
                           "延期须由更高审批权限的人员批准",
                           "An extension needs someone above the step's authority level");
+        break;
+    case CA_DISPATCH:
+        /* RULE: SPEC §8 post: dispatched once, with its tracking number */
+        if (!f->delivery_post)
+            return refuse(out, TB_ERR_CONFLICT, "not_by_post", "申请人未选择邮寄送达",
+                          "The applicant did not choose delivery by post");
+        if (f->dispatched)
+            return refuse(out, TB_ERR_CONFLICT, "already_dispatched", "结果已交寄",
+                          "The result has been posted already");
+        break;
+    case CA_DELIVER:
+        if (f->delivery_post && !f->dispatched && r != CR_SYSTEM)
+            return refuse(out, TB_ERR_CONFLICT, "not_dispatched", "邮寄送达须先交寄并登记运单号",
+                          "Post the result with its tracking number first");
         break;
     case CA_SUSPEND:
     case CA_RESUME:

@@ -17,6 +17,7 @@
 #include "lib/err.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"
+#include "notify/notify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +29,10 @@
     "id, public_id, case_no, item_id, item_version, org_id, applicant_id, agent_id, channel, "     \
     "state, suspended_from, steps_total, steps_done, values_json, accepted_window_id, "            \
     "accepted_by, submitted_at, accepted_at, decided_at, closed_at, received_at, promised_due, "   \
-    "legal_due, correction_due, extended_days, corrections, trips, warning, delivery, etag, "      \
-    "created_at, updated_at FROM cases "
+    "legal_due, correction_due, extended_days, corrections, trips, warning_level, delivery, etag, " \
+    "created_at, updated_at, limit_starts, promised_days, legal_days, promised_due_original, "    \
+    "legal_due_original, suspended_days, yellow_on, severe_on, delivery_status, post_carrier, "    \
+    "post_tracking, dispatched_at, delivered_at FROM cases "
 
 static const char *text_or_null(struct tb_db_stmt *s, int col, struct tb_arena *a)
 {
@@ -74,12 +77,25 @@ static int read_row(struct tb_db_stmt *s, struct tb_arena *a, struct case_row *r
     r->extended_days = (int)tb_db_column_int64(s, 24);
     r->corrections = (int)tb_db_column_int64(s, 25);
     r->trips = (int)tb_db_column_int64(s, 26);
-    r->warning = text_or_null(s, 27, a);
+    r->warning_level = (int)tb_db_column_int64(s, 27);
     r->delivery = text_or_null(s, 28, a);
     r->etag = tb_db_column_int64(s, 29);
     r->created_at = tb_db_column_int64(s, 30);
     r->updated_at = tb_db_column_int64(s, 31);
-    if (!r->channel || !r->values_json || !r->warning)
+    r->same_day = tb_db_column_text(s, 32) && strcmp(tb_db_column_text(s, 32), "same_day") == 0;
+    r->promised_days = (int)tb_db_column_int64(s, 33);
+    r->legal_days = (int)tb_db_column_int64(s, 34);
+    r->promised_due_original = text_or_null(s, 35, a);
+    r->legal_due_original = text_or_null(s, 36, a);
+    r->suspended_days = (int)tb_db_column_int64(s, 37);
+    r->yellow_on = text_or_null(s, 38, a);
+    r->severe_on = text_or_null(s, 39, a);
+    r->delivery_status = text_or_null(s, 40, a);
+    r->post_carrier = text_or_null(s, 41, a);
+    r->post_tracking = text_or_null(s, 42, a);
+    r->dispatched_at = tb_db_column_int64(s, 43);
+    r->delivered_at = tb_db_column_int64(s, 44);
+    if (!r->channel || !r->values_json)
         return TB_ERR_NOMEM;
     return TB_OK;
 }
@@ -129,7 +145,11 @@ int case_save(struct tb_db_conn *c, struct case_row *r, int64_t now)
         "accepted_window_id = ?6, accepted_by = ?7, submitted_at = ?8, accepted_at = ?9, "
         "decided_at = ?10, closed_at = ?11, received_at = ?12, promised_due = ?13, "
         "legal_due = ?14, correction_due = ?15, extended_days = ?16, corrections = ?17, "
-        "trips = ?18, delivery = ?19, etag = etag + 1, updated_at = ?20 WHERE id = ?1",
+        "trips = ?18, delivery = ?19, etag = etag + 1, updated_at = ?20, warning_level = ?21, "
+        "limit_starts = ?22, promised_days = ?23, legal_days = ?24, promised_due_original = ?25, "
+        "legal_due_original = ?26, suspended_days = ?27, yellow_on = ?28, severe_on = ?29, "
+        "delivery_status = ?30, post_carrier = ?31, post_tracking = ?32, dispatched_at = ?33, "
+        "delivered_at = ?34 WHERE id = ?1",
         &s);
     if (rc < 0)
         return rc;
@@ -149,6 +169,8 @@ int case_save(struct tb_db_conn *c, struct case_row *r, int64_t now)
     BIND_ID(10, r->decided_at);
     BIND_ID(11, r->closed_at);
     BIND_ID(12, r->received_at);
+    BIND_ID(33, r->dispatched_at);
+    BIND_ID(34, r->delivered_at);
 #undef BIND_ID
     tb_db_bind_text(s, 13, r->promised_due, -1);
     tb_db_bind_text(s, 14, r->legal_due, -1);
@@ -158,6 +180,24 @@ int case_save(struct tb_db_conn *c, struct case_row *r, int64_t now)
     tb_db_bind_int64(s, 18, r->trips);
     tb_db_bind_text(s, 19, r->delivery, -1);
     tb_db_bind_int64(s, 20, now);
+    tb_db_bind_int64(s, 21, r->warning_level);
+    if (r->accepted_at) {
+        tb_db_bind_text(s, 22, r->same_day ? "same_day" : "next_day", -1);
+        tb_db_bind_int64(s, 23, r->promised_days);
+        tb_db_bind_int64(s, 24, r->legal_days);
+    } else {
+        tb_db_bind_null(s, 22);
+        tb_db_bind_null(s, 23);
+        tb_db_bind_null(s, 24);
+    }
+    tb_db_bind_text(s, 25, r->promised_due_original, -1);
+    tb_db_bind_text(s, 26, r->legal_due_original, -1);
+    tb_db_bind_int64(s, 27, r->suspended_days);
+    tb_db_bind_text(s, 28, r->yellow_on, -1);
+    tb_db_bind_text(s, 29, r->severe_on, -1);
+    tb_db_bind_text(s, 30, r->delivery_status, -1);
+    tb_db_bind_text(s, 31, r->post_carrier, -1);
+    tb_db_bind_text(s, 32, r->post_tracking, -1);
     rc = tb_db_step(s);
     tb_db_stmt_done(s);
     if (rc < 0)
@@ -165,6 +205,27 @@ int case_save(struct tb_db_conn *c, struct case_row *r, int64_t now)
     r->etag++;
     r->updated_at = now;
     return TB_OK;
+}
+
+int case_save_clock(struct tb_db_conn *c, const struct case_row *r)
+{
+    struct tb_db_stmt *s;
+    int rc = tb_db_prepare(c,
+                           "UPDATE cases SET promised_due = ?2, legal_due = ?3, yellow_on = ?4, "
+                           "severe_on = ?5, suspended_days = ?6, warning_level = ?7 WHERE id = ?1",
+                           &s);
+    if (rc < 0)
+        return rc;
+    tb_db_bind_int64(s, 1, r->id);
+    tb_db_bind_text(s, 2, r->promised_due, -1);
+    tb_db_bind_text(s, 3, r->legal_due, -1);
+    tb_db_bind_text(s, 4, r->yellow_on, -1);
+    tb_db_bind_text(s, 5, r->severe_on, -1);
+    tb_db_bind_int64(s, 6, r->suspended_days);
+    tb_db_bind_int64(s, 7, r->warning_level);
+    rc = tb_db_step(s);
+    tb_db_stmt_done(s);
+    return rc < 0 ? rc : TB_OK;
 }
 
 /* ---- the item version ----------------------------------------------------------------- */
@@ -364,6 +425,7 @@ int case_role_for(enum case_action a, const struct case_actor *ac)
     case CA_ACCEPT_WITH_COMMITMENT:
         return HAS(CR_WINDOW) ? CR_WINDOW : -1;
     case CA_DELIVER:
+    case CA_DISPATCH:
         return HAS(CR_WINDOW) ? CR_WINDOW : HAS(CR_HANDLER) ? CR_HANDLER : -1;
     case CA_DECIDE:
         if (HAS(CR_HANDLER))
@@ -472,6 +534,8 @@ int case_facts_of(struct tb_db_conn *c, const struct case_row *r, const struct c
                                   (p->on_behalf_of && p->on_behalf_of == r->applicant_id));
     f->actor_accepted_case = p && r->accepted_by && p->account_id == r->accepted_by;
     f->actor_window_for_item = ac->window_for_item;
+    f->delivery_post = r->delivery && strcmp(r->delivery, "post") == 0;
+    f->dispatched = r->dispatched_at != 0;
     return case_has_open_missing(c, r->id, &f->has_open_missing);
 }
 
@@ -559,7 +623,7 @@ int case_event_add(struct tb_db_conn *c, struct tb_app *app, struct case_event *
         ae.actor_role = "system";
         ae.result = "ok";
     }
-    ae.at_ms = e->at;
+    ae.at_ms = tb_time_now_ms(); /* the audit chain runs on real time, even under a test clock */
     ae.action = audit_action;
     ae.object_type = "case";
     ae.object_id = e->r->public_id;
@@ -569,6 +633,21 @@ int case_event_add(struct tb_db_conn *c, struct tb_app *app, struct case_event *
     ae.reason = e->reason;
     rc = audit_append(c, &app->audit, &ae, NULL);
     free(text);
+    /* docs/cases.md "Notifications": a state change tells the applicant
+     * (and the agent) in-app, with SMS and WeChat copies, in this write. */
+    if (rc == 0 && e->from != e->to) {
+        struct notify_case nc = {
+            .case_id = e->r->id,
+            .item_id = e->r->item_id,
+            .applicant_id = e->r->applicant_id,
+            .agent_id = e->r->agent_id,
+            .case_no = e->r->case_no,
+            .state = case_state_name(e->to),
+            .state_zh = case_state_zh(e->to),
+            .at = e->at,
+        };
+        rc = notify_case_state(c, &app->cfg, &nc);
+    }
     return rc;
 }
 

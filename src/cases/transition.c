@@ -138,7 +138,7 @@ static int step_done(struct tx *t, struct tb_db_conn *c, int idx, const char *ou
 static const char *due_after(struct tx *t, const char *date, int n)
 {
     char out[CASE_DATE_LEN + 1];
-    int rc = case_add_workdays(t->app->calendar, date, n, out);
+    int rc = case_add_workdays(tb_app_calendar(t->app), date, n, out);
     if (rc < 0) {
         tb_log_warn("case %s: no due date %d working days after %s (%s)", t->r.case_no, n, date,
                     tb_err_code(rc));
@@ -188,47 +188,31 @@ static int do_accept(struct tx *t, struct tb_db_conn *c, const char *on, bool co
 {
     struct case_row *r = &t->r;
     json_t *doc = t->it.doc;
-    int promised = (int)json_integer_value(json_object_get(doc, "promised_limit_days"));
-    int legal = (int)json_integer_value(json_object_get(doc, "legal_limit_days"));
     const char *starts = json_string_value(json_object_get(doc, "limit_starts"));
-    /* same_day: the acceptance day counts as the first day when it is a
-     * working day; calendar_add_workdays counts from the next day. */
-    int shift = starts && strcmp(starts, "same_day") == 0 ? -1 : 0;
-    r->accepted_at = t->now;
+    /* the limits are the case's from now on (a later item version does not
+     * change them) */
+    r->promised_days = (int)json_integer_value(json_object_get(doc, "promised_limit_days"));
+    r->legal_days = (int)json_integer_value(json_object_get(doc, "legal_limit_days"));
+    r->same_day = starts && strcmp(starts, "same_day") == 0;
+    if (!r->accepted_at)
+        r->accepted_at = t->now;
     r->accepted_window_id = t->ac.window_id;
     r->accepted_by = t->p ? t->p->account_id : 0;
-    r->promised_due = due_after(t, on, promised + shift > 0 ? promised + shift : 0);
-    r->legal_due = due_after(t, on, legal + shift > 0 ? legal + shift : 0);
     int rc;
     if (completes_step) {
         if ((rc = step_done(t, c, 0, "accept", NULL, NULL)) < 0)
             return rc;
         r->steps_done = 1;
     }
-    /* step due dates: each step's limit after the one before it */
-    json_t *st;
-    size_t i;
-    int cum = 0;
-    json_array_foreach(json_object_get(doc, "steps"), i, st)
-    {
-        if (i > 0)
-            cum += (int)json_integer_value(json_object_get(st, "limit_days"));
-        const char *due = due_after(t, on, cum);
-        struct tb_db_stmt *s;
-        if ((rc = tb_db_prepare(c, "UPDATE case_steps SET due = ?3 WHERE case_id = ?1 AND idx = ?2",
-                                &s)) < 0)
-            return rc;
-        tb_db_bind_int64(s, 1, r->id);
-        tb_db_bind_int64(s, 2, (int64_t)i);
-        tb_db_bind_text(s, 3, due, -1);
-        rc = tb_db_step(s);
-        tb_db_stmt_done(s);
-        if (rc < 0)
-            return rc;
-    }
+    r->state = CS_ACCEPTED; /* the clock runs from here (the caller sets it again) */
+    if ((rc = case_clock_update(c, t->app, r, t->today, &t->req->arena)) < 0)
+        return rc;
+    r->promised_due_original = r->promised_due;
+    r->legal_due_original = r->legal_due;
     json_t *data = json_pack("{s:s,s:o,s:i,s:i,s:s}", "accepted_on", on, "promised_date",
                              r->promised_due ? json_string(r->promised_due) : json_null(),
-                             "legal_days", legal, "promised_days", promised, "query_code_hint",
+                             "legal_days", r->legal_days, "promised_days", r->promised_days,
+                             "query_code_hint",
                              "凭办件编号和查询码在“一网通办”办事门户“办件进度查询”查询办理进度");
     return case_notice_add(c, t->app, r, &t->it, NOTICE_ACCEPTANCE, data, t->now);
 }
@@ -449,7 +433,7 @@ static int end_suspension(struct tx *t, struct tb_db_conn *c, const char *kind, 
         return rc < 0 ? rc : TB_OK;
     char from[CASE_DATE_LEN + 1];
     case_date_of(started, from);
-    if (case_workdays_between(t->app->calendar, from, t->today, days) < 0 || *days < 0)
+    if (case_workdays_between(tb_app_calendar(t->app), from, t->today, days) < 0 || *days < 0)
         *days = 0;
     if ((rc = tb_db_prepare(c, "UPDATE case_suspensions SET ended_at = ?2 WHERE id = ?1", &s)) < 0)
         return rc;
@@ -460,43 +444,21 @@ static int end_suspension(struct tx *t, struct tb_db_conn *c, const char *kind, 
     return rc < 0 ? rc : TB_OK;
 }
 
-/* Moves the case's due dates (and its open steps') by days working days. */
-static int move_dues(struct tx *t, struct tb_db_conn *c, int days)
+/* After the ledger or the extension changed: the dates again, with the
+ * before and after for the event. */
+static int clock_moved(struct tx *t, struct tb_db_conn *c, json_t *data)
 {
-    if (days <= 0)
-        return TB_OK;
-    if (t->r.promised_due)
-        t->r.promised_due = due_after(t, t->r.promised_due, days);
-    if (t->r.legal_due)
-        t->r.legal_due = due_after(t, t->r.legal_due, days);
-    struct tb_db_stmt *s;
-    int rc = tb_db_prepare(c,
-                           "SELECT idx, due FROM case_steps WHERE case_id = ?1 AND done_at IS "
-                           "NULL AND due IS NOT NULL",
-                           &s);
-    if (rc < 0)
+    const char *pd = t->r.promised_due, *ld = t->r.legal_due;
+    int rc = case_clock_update(c, t->app, &t->r, t->today, &t->req->arena);
+    if (rc < 0 || !data)
         return rc;
-    tb_db_bind_int64(s, 1, t->r.id);
-    int idx[ITEM_MAX_STEPS];
-    const char *due[ITEM_MAX_STEPS];
-    int n = 0;
-    while (n < ITEM_MAX_STEPS && (rc = tb_db_step(s)) == TB_DB_ROW) {
-        idx[n] = (int)tb_db_column_int64(s, 0);
-        due[n] = due_after(t, tb_db_column_text(s, 1), days);
-        n++;
-    }
-    tb_db_stmt_done(s);
-    for (int i = 0; rc >= 0 && i < n; i++) {
-        if ((rc = tb_db_prepare(c, "UPDATE case_steps SET due = ?3 WHERE case_id = ?1 AND idx = ?2",
-                                &s)) < 0)
-            break;
-        tb_db_bind_int64(s, 1, t->r.id);
-        tb_db_bind_int64(s, 2, idx[i]);
-        tb_db_bind_text(s, 3, due[i], -1);
-        rc = tb_db_step(s);
-        tb_db_stmt_done(s);
-    }
-    return rc < 0 ? rc : TB_OK;
+    json_object_set_new(data, "promised_due_before", pd ? json_string(pd) : json_null());
+    json_object_set_new(data, "legal_due_before", ld ? json_string(ld) : json_null());
+    json_object_set_new(data, "promised_due",
+                        t->r.promised_due ? json_string(t->r.promised_due) : json_null());
+    json_object_set_new(data, "legal_due",
+                        t->r.legal_due ? json_string(t->r.legal_due) : json_null());
+    return TB_OK;
 }
 
 static int act_supplement(struct tx *t, struct tb_db_conn *c, json_t **data)
@@ -565,6 +527,15 @@ static int act_supplement(struct tx *t, struct tb_db_conn *c, json_t **data)
         return rc;
     }
     *data = json_pack("{s:o}", "materials", given);
+    /* RULE: SPEC §8 paper brought to the counter is a trip */
+    bool paper = false;
+    for (size_t i = 0; i < n; i++)
+        paper |= mats[i].given && mats[i].paper;
+    if (paper && t->role == CR_WINDOW) {
+        t->r.trips++;
+        if ((rc = case_trip_add(c, &t->r, &t->it, t->now)) < 0)
+            return rc;
+    }
     if (correcting) {
         if (values) {
             size_t before = t->probs.n;
@@ -608,15 +579,18 @@ static int resume_if_supplied(struct tx *t, struct tb_db_conn *c)
     if (rc != TB_DB_ROW)
         return rc < 0 ? rc : TB_OK;
     int days;
-    if ((rc = end_suspension(t, c, "missing_overdue", &days)) < 0 ||
-        (rc = move_dues(t, c, days)) < 0)
-        return rc;
     enum case_state from = t->r.state;
     t->r.state = t->r.suspended_from < CS__COUNT ? t->r.suspended_from : CS_ACCEPTED;
+    json_t *data = json_pack("{s:s}", "why", "materials_supplied");
+    if ((rc = end_suspension(t, c, "missing_overdue", &days)) < 0 ||
+        (rc = clock_moved(t, c, data)) < 0) {
+        json_decref(data);
+        return rc;
+    }
+    json_object_set_new(data, "suspended_workdays", json_integer(days));
     const struct principal *actor = t->p;
     t->p = NULL;
-    rc = event(t, c, CA_RESUME, from, "system", json_pack("{s:s}", "why", "materials_supplied"),
-               "容缺材料已补齐，恢复办理");
+    rc = event(t, c, CA_RESUME, from, "system", data, "容缺材料已补齐，恢复办理");
     t->p = actor;
     return rc;
 }
@@ -744,7 +718,7 @@ static int act_suspend(struct tx *t, struct tb_db_conn *c, json_t **data)
         char on[CASE_DATE_LEN + 1];
         int days = 0;
         case_date_of(t->r.accepted_at, on);
-        if (case_workdays_between(t->app->calendar, on, t->today, &days) == 0 &&
+        if (case_workdays_between(tb_app_calendar(t->app), on, t->today, &days) == 0 &&
             days > CASE_SITE_SURVEY_START_DAYS)
             return PROBLEM(t, TB_ERR_CONFLICT, "site_survey_late", "procedure",
                            "现场勘查应在受理后 2 个工作日内启动",
@@ -769,7 +743,7 @@ static int act_suspend(struct tx *t, struct tb_db_conn *c, json_t **data)
     return rc < 0 ? rc : TB_OK;
 }
 
-static int act_extend(struct tx *t, json_t **data)
+static int act_extend(struct tx *t, struct tb_db_conn *c, json_t **data)
 {
     long long days;
     int rc = body_int(t, "days", 1, CASE_EXTEND_MAX_DAYS, 0, &days);
@@ -789,37 +763,80 @@ static int act_extend(struct tx *t, json_t **data)
         json_pack("{s:o,s:o}", "promised_due",
                   t->r.promised_due ? json_string(t->r.promised_due) : json_null(), "legal_due",
                   t->r.legal_due ? json_string(t->r.legal_due) : json_null());
-    if (t->r.promised_due)
-        t->r.promised_due = due_after(t, t->r.promised_due, (int)days);
-    if (t->r.legal_due)
-        t->r.legal_due = due_after(t, t->r.legal_due, (int)days);
     t->r.extended_days += (int)days;
-    *data = json_pack("{s:I,s:o,s:o,s:o}", "days", (json_int_t)days, "before", old, "promised_due",
-                      t->r.promised_due ? json_string(t->r.promised_due) : json_null(), "legal_due",
-                      t->r.legal_due ? json_string(t->r.legal_due) : json_null());
-    return TB_OK;
+    *data = json_pack("{s:I,s:o}", "days", (json_int_t)days, "before", old);
+    return clock_moved(t, c, *data);
 }
 
+/* RULE: SPEC §8 the result reaches the applicant the way they chose: a
+ * window pickup against the pickup code (a trip), the post once dispatched,
+ * or electronically. */
 static int act_deliver(struct tx *t, struct tb_db_conn *c, json_t **data)
 {
     const char *method;
     int rc = body_text(t, "method", true, 16, &method);
     if (rc < 0)
         return rc;
-    bool offered = false;
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(t->it.doc, "delivery"), i, v) offered |=
-        json_is_string(v) && strcmp(json_string_value(v), method) == 0;
-    if (!offered)
+    if (!case_item_offers(&t->it, method))
         return PROBLEM(t, TB_ERR_INVALID, "delivery_not_offered", "method",
                        "该事项不提供这种送达方式", "The item does not offer this delivery method");
-    t->r.delivery = method;
-    if (strcmp(method, "window") == 0)
+    if (t->r.delivery && strcmp(t->r.delivery, method) != 0)
+        return PROBLEM(t, TB_ERR_CONFLICT, "delivery_method_differs", "method",
+                       "申请人选择了另一种送达方式", "The applicant chose another delivery method");
+    if (strcmp(method, "window") == 0) {
+        const char *code = json_string_value(json_object_get(t->body, "pickup_code"));
+        if (!case_pickup_code_ok(t->app, t->r.case_no, code))
+            return PROBLEM(t, TB_ERR_INVALID, "pickup_code_wrong", "pickup_code",
+                           "取件码不正确", "The pickup code is wrong");
         t->r.trips++; /* picking up at the window is a trip */
-    *data = json_pack("{s:s}", "method", method);
-    (void)c;
+        if ((rc = case_trip_add(c, &t->r, &t->it, t->now)) < 0)
+            return rc;
+    }
+    t->r.delivery = method;
+    t->r.delivery_status = "delivered";
+    t->r.delivered_at = t->now;
+    *data = json_pack("{s:s,s:i}", "method", method, "trips", t->r.trips);
     return TB_OK;
+}
+
+static int act_dispatch(struct tx *t, json_t **data)
+{
+    const char *carrier, *tracking;
+    int rc;
+    if ((rc = body_text(t, "carrier", true, 40, &carrier)) < 0 ||
+        (rc = body_text(t, "tracking_no", true, 40, &tracking)) < 0)
+        return rc;
+    for (const char *p = tracking; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+              *p == '-'))
+            return PROBLEM(t, TB_ERR_INVALID, "invalid_field", "tracking_no",
+                           "运单号只能包含字母、数字和连字符",
+                           "A tracking number has letters, digits and hyphens only");
+    t->r.post_carrier = carrier;
+    t->r.post_tracking = tracking;
+    t->r.dispatched_at = t->now;
+    t->r.delivery_status = "dispatched";
+    *data = json_pack("{s:s,s:s}", "carrier", carrier, "tracking_no", tracking);
+    return TB_OK;
+}
+
+/* The result (or the denial) is out: ready for delivery; an electronic one
+ * is delivered by the platform at once. */
+static int result_out(struct tx *t, struct tb_db_conn *c)
+{
+    int rc = case_delivery_ready(c, t->app, &t->r);
+    if (rc < 0 || !t->r.delivery || strcmp(t->r.delivery, "electronic") != 0)
+        return rc;
+    enum case_state from = t->r.state;
+    t->r.state = CS_DELIVERED;
+    t->r.delivery_status = "delivered";
+    t->r.delivered_at = t->now;
+    const struct principal *actor = t->p;
+    t->p = NULL;
+    rc = event(t, c, CA_DELIVER, from, "system", json_pack("{s:s}", "method", "electronic"),
+               "电子送达：结果文书已推送至申请人的办件页面");
+    t->p = actor;
+    return rc;
 }
 
 /* ---- the write ---------------------------------------------------------------------------- */
@@ -859,7 +876,7 @@ static int write_transition(struct tb_db_conn *c, void *ctx)
         return rc;
     if ((rc = case_transition(t->action, t->role, &f, approve, &o)) < 0)
         return PROBLEM(t, rc, o.code, NULL, o.zh, o.en);
-    t->now = tb_time_now_ms();
+    t->now = case_now_ms(t->app);
     case_date_of(t->now, t->today);
     enum case_state from = t->r.state;
     json_t *data = NULL;
@@ -930,16 +947,22 @@ static int write_transition(struct tb_db_conn *c, void *ctx)
         break;
     case CA_RESUME: {
         int days;
-        if ((rc = end_suspension(t, c, NULL, &days)) == 0 && (rc = move_dues(t, c, days)) == 0)
+        t->r.state = o.to; /* running again: today's level */
+        if ((rc = end_suspension(t, c, NULL, &days)) == 0) {
             data = json_pack("{s:i}", "suspended_workdays", days);
+            rc = clock_moved(t, c, data);
+        }
         break;
     }
     case CA_EXTEND:
         if ((rc = body_text(t, "reason", true, CASE_REASON_MAX, &reason)) == 0)
-            rc = act_extend(t, &data);
+            rc = act_extend(t, c, &data);
         break;
     case CA_DELIVER:
         rc = act_deliver(t, c, &data);
+        break;
+    case CA_DISPATCH:
+        rc = act_dispatch(t, &data);
         break;
     case CA_WITHDRAW:
     case CA_TERMINATE:
@@ -962,6 +985,9 @@ static int write_transition(struct tb_db_conn *c, void *ctx)
         return rc;
     /* the platform's own moves in the same transaction */
     if (t->r.state == CS_APPROVED && (rc = issue_result(t, c)) < 0)
+        return rc;
+    if (t->action == CA_DECIDE && (t->r.state == CS_RESULT_ISSUED || t->r.state == CS_DENIED) &&
+        (rc = result_out(t, c)) < 0)
         return rc;
     if (t->action == CA_SUPPLEMENT && (rc = resume_if_supplied(t, c)) < 0)
         return rc;
@@ -1055,16 +1081,16 @@ static int auto_accept(struct sweep *sw, struct tb_db_conn *c, int64_t id)
     if (rc < 0 || t.r.state != CS_SUBMITTED || !t.r.received_at)
         goto out;
     case_date_of(t.r.received_at, on);
-    if (case_add_workdays(sw->app->calendar, on, CASE_AUTO_ACCEPT_DAYS, due) < 0 ||
+    if (case_add_workdays(tb_app_calendar(sw->app), on, CASE_AUTO_ACCEPT_DAYS, due) < 0 ||
         strcmp(sw->today, due) <= 0)
         goto out;
     struct case_facts f = {.state = t.r.state, .steps_total = t.r.steps_total};
     struct case_outcome o;
     if ((rc = case_transition(CA_AUTO_ACCEPT, CR_SYSTEM, &f, false, &o)) < 0)
         goto out;
+    t.r.accepted_at = t.r.received_at; /* accepted from receipt */
     if ((rc = do_accept(&t, c, on, o.completes_step)) < 0)
         goto out;
-    t.r.accepted_at = t.r.received_at; /* accepted from receipt */
     t.r.state = o.to;
     if ((rc = event(&t, c, CA_AUTO_ACCEPT, CS_SUBMITTED, "system",
                     json_pack("{s:s,s:s}", "received_on", on, "answer_due", due),

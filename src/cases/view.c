@@ -4,6 +4,7 @@
  * and the actions the caller may take now.
  */
 #include "cases/internal.h"
+#include "cases/deadline.h"
 #include "accounts/accounts.h"
 #include "accounts/api.h"
 #include "app/app.h"
@@ -93,15 +94,18 @@ static int add_materials(struct tb_db_conn *c, const struct case_row *r, const s
     return rc < 0 ? rc : TB_OK;
 }
 
-static int add_steps(struct tb_db_conn *c, const struct case_row *r, json_t *out)
+static int add_steps(struct tb_req *req, struct tb_db_conn *c, const struct case_row *r,
+                     json_t *out)
 {
     json_t *list = json_array();
     if (!list || json_object_set_new(out, "steps", list) != 0)
         return TB_ERR_NOMEM;
+    char today[CASE_DATE_LEN + 1];
+    case_date_of(case_now_ms((struct tb_app *)req->app), today);
     struct tb_db_stmt *s;
     int rc = tb_db_prepare(c,
                            "SELECT st.idx, st.name, st.authority_level, st.limit_days, st.due, "
-                           "a.name, st.done_at, st.outcome, st.opinion, st.participants "
+                           "a.name, st.done_at, st.outcome, st.opinion, st.participants, st.warning_level "
                            "FROM case_steps st LEFT JOIN accounts a ON a.id = st.done_by "
                            "WHERE st.case_id = ?1 ORDER BY st.idx",
                            &s);
@@ -121,6 +125,22 @@ static int add_steps(struct tb_db_conn *c, const struct case_row *r, json_t *out
             time_or_null(tb_db_column_int64(s, 6)), "outcome",
             text_or_null(tb_db_column_text(s, 7)), "opinion", text_or_null(tb_db_column_text(s, 8)),
             "participants", pj ? pj : json_null());
+        /* the current step's clock, while the case's runs */
+        bool current = tb_db_column_int64(s, 0) == r->steps_done &&
+                       (r->state == CS_ACCEPTED || r->state == CS_IN_REVIEW);
+        int left = 0;
+        const char *due = tb_db_column_text(s, 4);
+        if (st) {
+            json_object_set_new(
+                st, "warning",
+                json_string(case_warning_name((enum case_warning)tb_db_column_int64(s, 10))));
+            json_object_set_new(st, "remaining_workdays",
+                                current && due && tb_db_column_is_null(s, 6) &&
+                                        case_days_left(tb_app_calendar(req->app), today, due,
+                                                       &left) == 0
+                                    ? json_integer(left)
+                                    : json_null());
+        }
         if (!st || json_array_append_new(list, st) != 0) {
             rc = TB_ERR_NOMEM;
             break;
@@ -134,6 +154,63 @@ static int add_steps(struct tb_db_conn *c, const struct case_row *r, json_t *out
     tb_db_stmt_done(s);
     if (!put(out, "next_step", next ? next : json_null()))
         return TB_ERR_NOMEM;
+    return rc < 0 ? rc : TB_OK;
+}
+
+/* The case's clock: both deadlines, the originals, limits and today's
+ * standing; the extension history from its events. */
+static int add_deadlines(struct tb_req *req, struct tb_db_conn *c, const struct case_row *r,
+                         json_t *out)
+{
+    json_t *ext = json_array();
+    if (!ext || json_object_set_new(out, "extensions", ext) != 0)
+        return TB_ERR_NOMEM;
+    if (!r->accepted_at)
+        return json_object_set_new(out, "deadlines", json_null()) == 0 ? TB_OK : TB_ERR_NOMEM;
+    char today[CASE_DATE_LEN + 1];
+    case_date_of(case_now_ms((struct tb_app *)req->app), today);
+    bool running = r->state == CS_ACCEPTED || r->state == CS_IN_REVIEW;
+    int left = 0;
+    bool have_left = running && r->promised_due &&
+                     case_days_left(tb_app_calendar(req->app), today, r->promised_due, &left) == 0;
+    enum case_warning w = (enum case_warning)r->warning_level;
+    json_t *d = json_pack(
+        "{s:s,s:i,s:i,s:i,s:i,s:o,s:o,s:o,s:o,s:b,s:o,s:s,s:s}", "starts",
+        r->same_day ? "same_day" : "next_day", "promised_days", r->promised_days, "legal_days",
+        r->legal_days, "extended_days", r->extended_days, "suspended_workdays", r->suspended_days,
+        "promised_due", text_or_null(r->promised_due), "legal_due", text_or_null(r->legal_due),
+        "promised_due_original", text_or_null(r->promised_due_original), "legal_due_original",
+        text_or_null(r->legal_due_original), "running", running, "remaining_workdays",
+        have_left ? json_integer(left) : json_null(), "warning", case_warning_name(w),
+        "warning_zh", case_warning_zh(w));
+    if (!d || json_object_set_new(out, "deadlines", d) != 0)
+        return TB_ERR_NOMEM;
+    struct tb_db_stmt *s;
+    int rc = tb_db_prepare(c,
+                           "SELECT e.data, e.reason, e.at, a.name FROM case_events e LEFT JOIN "
+                           "accounts a ON a.id = e.actor_id WHERE e.case_id = ?1 AND "
+                           "e.action = 'extend' ORDER BY e.id",
+                           &s);
+    if (rc < 0)
+        return rc;
+    tb_db_bind_int64(s, 1, r->id);
+    while ((rc = tb_db_step(s)) == TB_DB_ROW) {
+        json_t *data = json_loads(tb_db_column_text(s, 0), 0, NULL);
+        json_t *before = json_object_get(data, "before");
+        json_t *x = json_pack(
+            "{s:O?,s:o,s:o,s:o,s:O?,s:O?,s:O?,s:O?}", "days", json_object_get(data, "days"),
+            "reason", text_or_null(tb_db_column_text(s, 1)), "at",
+            time_or_null(tb_db_column_int64(s, 2)), "by", text_or_null(tb_db_column_text(s, 3)),
+            "promised_due_before", json_object_get(before, "promised_due"), "legal_due_before",
+            json_object_get(before, "legal_due"), "promised_due",
+            json_object_get(data, "promised_due"), "legal_due", json_object_get(data, "legal_due"));
+        json_decref(data);
+        if (!x || json_array_append_new(ext, x) != 0) {
+            rc = TB_ERR_NOMEM;
+            break;
+        }
+    }
+    tb_db_stmt_done(s);
     return rc < 0 ? rc : TB_OK;
 }
 
@@ -170,12 +247,14 @@ static int add_rows(struct tb_db_conn *c, const char *sql, int64_t case_id, json
 static json_t *suspension_row(struct tb_db_stmt *s)
 {
     const char *kind = tb_db_column_text(s, 0);
-    return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "kind", kind, "kind_zh", suspension_zh(kind),
-                     "reason", tb_db_column_text(s, 1), "limit_days",
+    return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "kind", kind, "kind_zh",
+                     suspension_zh(kind), "reason", tb_db_column_text(s, 1), "limit_days",
                      tb_db_column_is_null(s, 2) ? json_null()
                                                 : json_integer(tb_db_column_int64(s, 2)),
                      "started_at", time_or_null(tb_db_column_int64(s, 3)), "ended_at",
-                     time_or_null(tb_db_column_int64(s, 4)));
+                     time_or_null(tb_db_column_int64(s, 4)), "workdays",
+                     tb_db_column_is_null(s, 5) ? json_null()
+                                                : json_integer(tb_db_column_int64(s, 5)));
 }
 
 static json_t *notice_row(struct tb_db_stmt *s)
@@ -330,8 +409,8 @@ int case_view(struct tb_req *req, struct tb_db_conn *c, const struct case_row *r
               const struct case_item *it, const struct case_actor *ac, json_t **out)
 {
     json_t *o = json_pack(
-        "{s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:I,s:s,s:o}",
-        "id", r->public_id, "case_no", r->case_no, "state", case_state_name(r->state), "state_zh",
+        "{s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:I,s:s}", "id",
+        r->public_id, "case_no", r->case_no, "state", case_state_name(r->state), "state_zh",
         case_state_zh(r->state), "etag", (json_int_t)r->etag, "role", role_word(ac), "channel",
         r->channel, "submitted_at", time_or_null(r->submitted_at), "accepted_at",
         time_or_null(r->accepted_at), "decided_at", time_or_null(r->decided_at), "closed_at",
@@ -339,8 +418,7 @@ int case_view(struct tb_req *req, struct tb_db_conn *c, const struct case_row *r
         time_or_null(r->updated_at), "promised_due", text_or_null(r->promised_due), "legal_due",
         text_or_null(r->legal_due), "correction_due", text_or_null(r->correction_due),
         "extended_days", (json_int_t)r->extended_days, "corrections", (json_int_t)r->corrections,
-        "trips", (json_int_t)r->trips, "warning", r->warning, "delivery",
-        text_or_null(r->delivery));
+        "warning", case_warning_name((enum case_warning)r->warning_level));
     if (!o)
         return TB_ERR_NOMEM;
     json_t *susp = json_array(), *notices = json_array();
@@ -352,10 +430,14 @@ int case_view(struct tb_req *req, struct tb_db_conn *c, const struct case_row *r
     if (rc == 0)
         rc = add_materials(c, r, it, o);
     if (rc == 0)
-        rc = add_steps(c, r, o);
+        rc = add_steps(req, c, r, o);
+    if (rc == 0)
+        rc = add_deadlines(req, c, r, o);
+    if (rc == 0)
+        rc = case_delivery_view(req, c, r, it, ac, o);
     if (rc == 0)
         rc = add_rows(c,
-                      "SELECT kind, reason, limit_days, started_at, ended_at FROM "
+                      "SELECT kind, reason, limit_days, started_at, ended_at, workdays FROM "
                       "case_suspensions WHERE case_id = ?1 ORDER BY id",
                       r->id, susp, suspension_row);
     if (rc == 0)

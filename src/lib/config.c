@@ -22,19 +22,25 @@ struct key {
     size_t size;       /* for strings: buffer size */
     unsigned min, max; /* for numbers */
     const char *help;
+    const char *choices; /* strings: the values allowed, '|'-separated; NULL: any */
 };
 
 #define STR(f, h)                                                                                  \
     {                                                                                              \
-#f, KEY_STR, offsetof(struct tb_config, f), sizeof(((struct tb_config *)0)->f), 0, 0, h    \
+#f, KEY_STR, offsetof(struct tb_config, f), sizeof(((struct tb_config *)0)->f), 0, 0, h,   \
+            NULL                                                                                   \
+    }
+#define CHOICE(f, c, h)                                                                            \
+    {                                                                                              \
+#f, KEY_STR, offsetof(struct tb_config, f), sizeof(((struct tb_config *)0)->f), 0, 0, h, c \
     }
 #define UINT(f, lo, hi, h)                                                                         \
     {                                                                                              \
-#f, KEY_UINT, offsetof(struct tb_config, f), 0, lo, hi, h                                  \
+#f, KEY_UINT, offsetof(struct tb_config, f), 0, lo, hi, h, NULL                            \
     }
 #define BOOL(f, h)                                                                                 \
     {                                                                                              \
-#f, KEY_BOOL, offsetof(struct tb_config, f), 0, 0, 1, h                                    \
+#f, KEY_BOOL, offsetof(struct tb_config, f), 0, 0, 1, h, NULL                              \
     }
 
 static const struct key keys[] = {
@@ -62,6 +68,10 @@ static const struct key keys[] = {
     STR(realname_verifier, "real-name verifier: local (checksum only) or a deployment's"),
     STR(public_url, "the address citizens reach the platform at (QR codes, printed guides); "
                     "empty: http://LISTEN"),
+    CHOICE(notify_sms, "log|none",
+           "SMS copies of messages: log (DATA/outbox/sms.log, recipient masked) or none"),
+    CHOICE(notify_wechat, "log|none",
+           "WeChat copies of messages: log (DATA/outbox/wechat.log) or none"),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -86,6 +96,8 @@ void tb_config_defaults(struct tb_config *c)
     c->audit_keep_days = 365;
     c->pbkdf2_min_iterations = 100000;
     snprintf(c->realname_verifier, sizeof(c->realname_verifier), "local");
+    snprintf(c->notify_sms, sizeof(c->notify_sms), "log");
+    snprintf(c->notify_wechat, sizeof(c->notify_wechat), "log");
 }
 
 static const struct key *find_key(const char *name)
@@ -94,6 +106,20 @@ static const struct key *find_key(const char *name)
         if (strcmp(keys[i].name, name) == 0)
             return &keys[i];
     return NULL;
+}
+
+/* True when value is one of the '|'-separated choices. */
+static bool is_choice(const char *choices, const char *value)
+{
+    size_t n = strlen(value);
+    for (const char *p = choices; n && *p;) {
+        const char *end = strchr(p, '|');
+        size_t l = end ? (size_t)(end - p) : strlen(p);
+        if (l == n && strncmp(p, value, n) == 0)
+            return true;
+        p = end ? end + 1 : p + l;
+    }
+    return false;
 }
 
 int tb_config_set(struct tb_config *c, const char *name, const char *value, const char *source,
@@ -110,6 +136,10 @@ int tb_config_set(struct tb_config *c, const char *name, const char *value, cons
         size_t n = strlen(value);
         if (n >= k->size) {
             snprintf(err, errlen, "%s: %s is longer than %zu bytes", source, name, k->size - 1);
+            return TB_ERR_INVALID;
+        }
+        if (k->choices && !is_choice(k->choices, value)) {
+            snprintf(err, errlen, "%s: %s must be one of %s", source, name, k->choices);
             return TB_ERR_INVALID;
         }
         memcpy(field, value, n + 1);

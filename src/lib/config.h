@@ -36,7 +36,9 @@ struct tb_config {
     unsigned audit_keep_days;
     unsigned pbkdf2_min_iterations; /* the security administrator cannot go below */
     char realname_verifier[32];
-    char public_url[256]; /* base of printed and QR links; empty: http://LISTEN */
+    char public_url[256];   /* base of printed and QR links; empty: http://LISTEN */
+    char notify_sms[16];    /* SMS gateway: log | none (src/notify) */
+    char notify_wechat[16]; /* WeChat gateway: log | none */
     /* "local" (checksum only) or a deployment's verifier */ /* audit events older than this are
                                                                 purged (>= 186) */
 };

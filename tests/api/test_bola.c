@@ -1271,6 +1271,31 @@ static void replay_case_transitions(void)
     cases_unchanged();
 }
 
+/* PUT /api/v1/cases/{id}/delivery: the applicant's choice of delivery (with
+ * a post address) by everyone who may not see the case. */
+static void replay_case_delivery(void)
+{
+    static const char *const bodies[] = {
+        "{\"method\":\"window\"}",
+        "{\"method\":\"post\",\"post\":{\"recipient\":\"越权\",\"phone\":\"13800138000\","
+        "\"address\":\"越权地址\"}}",
+    };
+    char path[320], header[64];
+    cases_ready();
+    const struct kase *const all[] = {&submitted_case, &draft_case};
+    for (size_t i = 0; i < 2; i++) {
+        const struct kase *k = all[i];
+        enum case_skip skip = i == 0 ? SKIP_READERS : SKIP_OWNER;
+        snprintf(path, sizeof(path), "/api/v1/cases/%s/delivery", k->id);
+        if_match(header, sizeof(header), k->etag);
+        for (size_t j = 0; j < sizeof(bodies) / sizeof(bodies[0]); j++)
+            replay_case(k, skip, "PUT", path, bodies[j], header);
+        if_match(header, sizeof(header), k->etag + 1);
+        replay_case(k, skip, "PUT", path, bodies[0], header);
+    }
+    cases_unchanged();
+}
+
 /* GET /api/v1/cases/{id}/events: who acted when, with the staff's names. */
 static void replay_case_events(void)
 {
@@ -1337,6 +1362,7 @@ static struct replay_case {
     {"PATCH", "/api/v1/cases/{id}", replay_case_patch, 0},
     {"POST", "/api/v1/cases/{id}/transitions", replay_case_transitions, 0},
     {"GET", "/api/v1/cases/{id}/events", replay_case_events, 0},
+    {"PUT", "/api/v1/cases/{id}/delivery", replay_case_delivery, 0},
     {"GET", "/api/v1/cases/{id}/notices/{notice}", replay_case_notice, 0},
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -1518,6 +1544,12 @@ static void test_case_events(void **state)
     run_case("GET", "/api/v1/cases/{id}/events");
 }
 
+static void test_case_delivery(void **state)
+{
+    (void)state;
+    run_case("PUT", "/api/v1/cases/{id}/delivery");
+}
+
 static void test_case_notice(void **state)
 {
     (void)state;
@@ -1656,6 +1688,7 @@ int main(void)
         cmocka_unit_test(test_case_transitions),
         cmocka_unit_test(test_case_events),
         cmocka_unit_test(test_case_notice),
+        cmocka_unit_test(test_case_delivery),
         cmocka_unit_test(test_on_behalf_of_header),
         cmocka_unit_test(test_every_object_route_is_covered),
     };

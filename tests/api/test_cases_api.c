@@ -1197,14 +1197,51 @@ static void test_instant(void **state)
     assert_string_equal(str(d, "role"), "window");
     resp_free(&r);
 
-    /* Delivery: only the item's methods; picking up at the window is a trip. */
+    /* Delivery: only the item's methods; the applicant sees a pickup code,
+     * the window hands over against it; picking up is a trip. */
+    get_case(&hengxin, &k, &r);
+    json_t *dl = json_object_get(r.json, "delivery");
+    assert_string_equal(str(dl, "method"), "window");
+    assert_string_equal(str(dl, "status"), "ready");
+    char code[16];
+    snprintf(code, sizeof(code), "%s", str(dl, "pickup_code"));
+    assert_int_equal(strlen(code), 8);
+    resp_free(&r);
+    get_case(&window01, &k, &r);
+    assert_null(json_object_get(json_object_get(r.json, "delivery"), "pickup_code"));
+    resp_free(&r);
     act_refused(&window01, &k, json_pack("{s:s,s:s}", "action", "deliver", "method", "fax"), 422,
                 "delivery_not_offered");
-    act_ok(&window01, &k, json_pack("{s:s,s:s}", "action", "deliver", "method", "window"), "closed",
-           &r);
+    act_refused(&window01, &k,
+                json_pack("{s:s,s:s,s:s}", "action", "deliver", "method", "window", "pickup_code",
+                          "00000000"),
+                422, "pickup_code_wrong");
+    /* window staff find the case by its code (the lookup is audited) */
+    req(&window01, "POST", "/api/v1/pickups/lookup", json_pack("{s:s}", "code", "12345678"), NULL,
+        &r);
+    if (strcmp(code, "12345678") != 0)
+        expect_status(&r, 404, "unknown pickup code");
+    resp_free(&r);
+    req(&window01, "POST", "/api/v1/pickups/lookup", json_pack("{s:s}", "code", "12ab"), NULL, &r);
+    expect_status(&r, 422, "bad pickup code");
+    resp_free(&r);
+    req(&hengxin, "POST", "/api/v1/pickups/lookup", json_pack("{s:s}", "code", code), NULL, &r);
+    expect_status(&r, 403, "an applicant looks up a code");
+    resp_free(&r);
+    req(&window01, "POST", "/api/v1/pickups/lookup", json_pack("{s:s}", "code", code), NULL, &r);
+    expect_status(&r, 200, "pickup lookup");
+    assert_string_equal(str(json_object_get(r.json, "case"), "id"), k.id);
+    resp_free(&r);
+    act_ok(&window01, &k,
+           json_pack("{s:s,s:s,s:s}", "action", "deliver", "method", "window", "pickup_code", code),
+           "closed", &r);
     assert_true(json_is_string(json_object_get(r.json, "closed_at")));
-    assert_string_equal(str(r.json, "delivery"), "window");
-    assert_int_equal(json_integer_value(json_object_get(r.json, "trips")), 1);
+    dl = json_object_get(r.json, "delivery");
+    assert_string_equal(str(dl, "method"), "window");
+    assert_string_equal(str(dl, "status"), "delivered");
+    assert_true(json_is_string(json_object_get(dl, "delivered_at")));
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "trips"), "count")),
+                     1);
     resp_free(&r);
     get(&hengxin, path, &r);
     events = json_object_get(r.json, "events");
@@ -1500,8 +1537,66 @@ static void test_deny(void **state)
     assert_null(find_by(json_object_get(r.json, "notices"), "kind", "approval"));
     notice_pdf(&hengxin, &k, r.json, "denial");
     resp_free(&r);
+    /* The applicant wants the decision by post: address checked, sealed,
+     * shown in full to the applicant and the window. */
+    char path[112];
+    snprintf(path, sizeof(path), "/api/v1/cases/%s/delivery", k.id);
+    char ifm[48];
+    get_case(&hengxin, &k, &r);
+    snprintf(ifm, sizeof(ifm), "If-Match: \"%lld\"", json_integer_value(json_object_get(r.json, "etag")));
+    resp_free(&r);
+    req(&hengxin, "PUT", path,
+        json_pack("{s:s,s:{s:s,s:s,s:s}}", "method", "post", "post", "recipient", "王小明", "phone",
+                  "1380013", "address", "上海市黄浦区人民大道200号"),
+        ifm, &r);
+    expect_status(&r, 422, "short phone");
+    resp_free(&r);
+    req(&window01, "PUT", path,
+        json_pack("{s:s,s:{s:s,s:s,s:s}}", "method", "post", "post", "recipient", "王小明", "phone",
+                  "13800138000", "address", "上海市黄浦区人民大道200号"),
+        ifm, &r);
+    expect_status(&r, 403, "window chooses for the applicant");
+    resp_free(&r);
+    req(&hengxin, "PUT", path,
+        json_pack("{s:s,s:{s:s,s:s,s:s}}", "method", "post", "post", "recipient", "王小明", "phone",
+                  "13800138000", "address", "上海市黄浦区人民大道200号"),
+        ifm, &r);
+    expect_status(&r, 200, "choose post");
+    k.etag = json_integer_value(json_object_get(r.json, "etag"));
+    json_t *post = json_object_get(json_object_get(r.json, "delivery"), "post");
+    assert_string_equal(str(post, "phone"), "13800138000");
+    resp_free(&r);
+    get_case(&decider01, &k, &r);
+    post = json_object_get(json_object_get(r.json, "delivery"), "post");
+    assert_string_equal(str(post, "phone"), "138****8000");
+    assert_string_equal(str(post, "recipient"), "王**");
+    resp_free(&r);
+    /* posted with a tracking number first, then delivered */
+    act_refused(&window01, &k, json_pack("{s:s,s:s}", "action", "deliver", "method", "post"), 409,
+                "not_dispatched");
+    act_refused(&window01, &k,
+                json_pack("{s:s,s:s,s:s}", "action", "dispatch", "carrier", "EMS", "tracking_no",
+                          "EM 1<2>"),
+                422, NULL);
+    act_ok(&window01, &k,
+           json_pack("{s:s,s:s,s:s}", "action", "dispatch", "carrier", "EMS", "tracking_no",
+                     "EM1234567890CN"),
+           "denied", &r);
+    post = json_object_get(json_object_get(r.json, "delivery"), "post");
+    assert_string_equal(str(json_object_get(r.json, "delivery"), "status"), "dispatched");
+    assert_string_equal(str(post, "tracking_no"), "EM1234567890CN");
+    resp_free(&r);
+    act_refused(&window01, &k,
+                json_pack("{s:s,s:s,s:s}", "action", "dispatch", "carrier", "EMS", "tracking_no",
+                          "EM1"),
+                409, "already_dispatched");
     act_ok_free(&window01, &k, json_pack("{s:s,s:s}", "action", "deliver", "method", "post"),
                 "closed");
+    get_case(&hengxin, &k, &r);
+    assert_string_equal(str(json_object_get(r.json, "delivery"), "status"), "delivered");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "trips"), "count")),
+                     0);
+    resp_free(&r);
 }
 
 static void test_accept_with_commitment(void **state)

@@ -3,7 +3,7 @@
  *
  * The expected transitions are written out here a second time, as plain
  * "state action role" lines read from docs/cases.md, and every state ×
- * action × role combination (14 × 19 × 4) is checked against the table:
+ * action × role combination (14 × 21 × 4) is checked against the table:
  * what is listed is allowed, everything else refused. Then each guard is
  * exercised with the facts that trip it, and case numbers and query codes.
  */
@@ -58,6 +58,10 @@ static const char *const allowed[] = {
     "denied deliver window",
     "denied deliver handler",
     "denied deliver system",
+    "result_issued dispatch window",
+    "result_issued dispatch handler",
+    "denied dispatch window",
+    "denied dispatch handler",
     "draft withdraw applicant",
     "submitted withdraw applicant",
     "awaiting_correction withdraw applicant",
@@ -70,6 +74,9 @@ static const char *const allowed[] = {
     "approved issue_result system",
     "delivered close system",
     "submitted auto_accept system",
+    "accepted recompute_deadlines system",
+    "in_review recompute_deadlines system",
+    "suspended recompute_deadlines system",
 };
 
 static bool listed(enum case_state s, enum case_action a, enum case_role r)
@@ -98,6 +105,8 @@ static struct case_facts permissive(enum case_state s)
         .actor_in_deciding_org = true,
         .actor_window_for_item = true,
         .has_open_missing = true,
+        .delivery_post = true,
+        .dispatched = true,
     };
     return f;
 }
@@ -118,6 +127,9 @@ static void test_every_state_action_role(void **state)
                 /* a review needs a step left before the decision */
                 if (a == CA_REVIEW)
                     f.steps_done = 1;
+                /* a dispatch needs a result not posted yet */
+                if (a == CA_DISPATCH)
+                    f.dispatched = false;
                 /* approve is refused while 容缺 materials are open; deny is not */
                 struct case_outcome out;
                 int rc = case_transition(a, r, &f, false, &out);
@@ -232,6 +244,17 @@ static void test_guards(void **state)
     f.step_level = 3;
     f.actor_level = 3;
     expect_refused(CA_EXTEND, CR_HANDLER, &f, false, "extension_needs_higher_level");
+
+    /* post: dispatched once, delivered only after */
+    f = permissive(CS_RESULT_ISSUED);
+    f.delivery_post = false;
+    expect_refused(CA_DISPATCH, CR_WINDOW, &f, false, "not_by_post");
+    f.delivery_post = true;
+    expect_refused(CA_DISPATCH, CR_WINDOW, &f, false, "already_dispatched");
+    f.dispatched = false;
+    expect_refused(CA_DELIVER, CR_WINDOW, &f, false, "not_dispatched");
+    assert_int_equal(case_transition(CA_DISPATCH, CR_WINDOW, &f, false, &out), TB_OK);
+    assert_int_equal(out.to, CS_RESULT_ISSUED);
     /* a supplement needs something to supplement */
     f = permissive(CS_IN_REVIEW);
     f.has_open_missing = false;
