@@ -185,6 +185,8 @@ static int add_deadlines(struct tb_req *req, struct tb_db_conn *c, const struct 
         "warning_zh", case_warning_zh(w));
     if (!d || json_object_set_new(out, "deadlines", d) != 0)
         return TB_ERR_NOMEM;
+    json_object_set_new(d, "yellow_on", text_or_null(r->yellow_on));
+    json_object_set_new(d, "severe_on", text_or_null(r->severe_on));
     struct tb_db_stmt *s;
     int rc = tb_db_prepare(c,
                            "SELECT e.data, e.reason, e.at, a.name FROM case_events e LEFT JOIN "

@@ -70,6 +70,17 @@ static void test_routes_documented(void **state)
     json_decref(doc);
 }
 
+/* The test clock is the tongban-test binary's alone (tests/testbin): the
+ * platform's table has no route under /api/v1/test/. */
+static void test_no_test_routes(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < tb_routes_count; i++)
+        if (strncmp(tb_routes[i].pattern, "/api/v1/test/", 13) == 0)
+            fail_msg("%s %s is in the production route table", tb_routes[i].method,
+                     tb_routes[i].pattern);
+}
+
 static void test_routes_compile(void **state)
 {
     (void)state;
@@ -82,6 +93,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_routes_compile),
+        cmocka_unit_test(test_no_test_routes),
         cmocka_unit_test(test_routes_documented),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
