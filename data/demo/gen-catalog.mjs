@@ -326,6 +326,8 @@ function item(s) {
     is_nearby: !!s.nearby,
     is_one_visit: s.once ?? s.trips === '1',
     delivery: s.delivery ?? (isOnline ? ['window', 'post', 'electronic'] : ['window', 'post']),
+    // 一邮送达: results of items handled online go by post free of charge
+    free_post: s.freePost ?? (isOnline && (s.delivery ?? ['post']).includes('post')),
     channels: s.channels ?? (isOnline ? ['window', 'online', 'express'] : ['window']),
     intermediaries: s.inter ?? [],
     contacts: contactsFor(o, s),

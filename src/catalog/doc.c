@@ -233,6 +233,7 @@ static const struct field item_fields[] = {
     BOOL("is_nearby"),
     BOOL("is_one_visit"),
     CODES("delivery", true, CODES_DELIVERY, 3),
+    BOOL("free_post"),
     WORDS("channels", false, channel_words, 3),
     STRINGS("intermediaries", 20),
     OBJECT("contacts", contact_fields),
