@@ -10,6 +10,7 @@
 #include "accounts/api.h"
 #include "app/app.h"
 #include "calendar/calendar.h"
+#include "cases/api.h"
 #include "catalog/io.h"
 #include "lib/crypto.h"
 #include "lib/db.h"
@@ -668,6 +669,7 @@ int tb_cmd_serve(int argc, char **argv)
     exit_code = 0;
 done:
     free(with_test);
+    case_items_forget();
     tb_app_free_calendars(&app);
     tb_db_close(app.db);
     tb_keys_free(&app.keys);

@@ -38,6 +38,9 @@ int cases_upload_visible(struct tb_db_conn *c, const struct principal *p, int64_
  * §32 auto acceptance, overdue 容缺 materials. *moved: cases changed. */
 int cases_sweep(struct tb_app *app, const char *today, int *moved);
 
+/* Drops the parsed item versions the case code keeps (at exit: no leak). */
+void case_items_forget(void);
+
 /* The warning sweep (docs/cases.md "Deadlines and warnings"): raises the
  * level of running cases and their current steps as of today and notifies
  * handlers and their superiors. *warned: cases whose level rose. */

@@ -19,6 +19,7 @@
 #include "lib/timeutil.h"
 #include "notify/notify.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +231,55 @@ int case_save_clock(struct tb_db_conn *c, const struct case_row *r)
 
 /* ---- the item version ----------------------------------------------------------------- */
 
+/*
+ * Item versions never change once published, and every case write reads
+ * one: their parsed documents are kept here, shared (jansson's reference
+ * counts are atomic; nobody modifies a document), one slot per hash of
+ * (item, version), replaced on collision.
+ */
+#define ITEM_CACHE_SLOTS 256
+
+static struct {
+    pthread_mutex_t lock;
+    struct {
+        int64_t item_id;
+        int version;
+        json_t *doc;
+    } slot[ITEM_CACHE_SLOTS];
+} item_cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static size_t item_slot(int64_t item_id, int version)
+{
+    uint64_t h = (uint64_t)item_id * 0x9E3779B97F4A7C15ULL ^ (uint64_t)version;
+    return (size_t)(h >> 40) % ITEM_CACHE_SLOTS;
+}
+
+static json_t *item_cache_get(int64_t item_id, int version)
+{
+    size_t i = item_slot(item_id, version);
+    json_t *doc = NULL;
+    pthread_mutex_lock(&item_cache.lock);
+    if (item_cache.slot[i].doc && item_cache.slot[i].item_id == item_id &&
+        item_cache.slot[i].version == version)
+        doc = json_incref(item_cache.slot[i].doc);
+    pthread_mutex_unlock(&item_cache.lock);
+    return doc;
+}
+
+static void item_cache_put(int64_t item_id, int version, json_t *doc)
+{
+    size_t i = item_slot(item_id, version);
+    pthread_mutex_lock(&item_cache.lock);
+    json_t *old = item_cache.slot[i].doc;
+    item_cache.slot[i].item_id = item_id;
+    item_cache.slot[i].version = version;
+    item_cache.slot[i].doc = json_incref(doc);
+    pthread_mutex_unlock(&item_cache.lock);
+    json_decref(old);
+}
+
+/* Fills out from a row (item_id, version, doc), the document from the
+ * cache when it is there. */
 static int item_fill(struct tb_db_stmt *s, struct case_item *out)
 {
     int rc = tb_db_step(s);
@@ -238,10 +288,14 @@ static int item_fill(struct tb_db_stmt *s, struct case_item *out)
     memset(out, 0, sizeof(*out));
     out->id = tb_db_column_int64(s, 0);
     out->version = (int)tb_db_column_int64(s, 1);
-    const char *doc = tb_db_column_text(s, 2);
-    out->doc = doc ? json_loads(doc, 0, NULL) : NULL;
-    if (!out->doc)
-        return TB_ERR_INTERNAL;
+    out->doc = item_cache_get(out->id, out->version);
+    if (!out->doc) {
+        const char *doc = tb_db_column_text(s, 2);
+        out->doc = doc ? json_loads(doc, 0, NULL) : NULL;
+        if (!out->doc)
+            return TB_ERR_INTERNAL;
+        item_cache_put(out->id, out->version, out->doc);
+    }
     out->code = json_string_value(json_object_get(out->doc, "impl_code"));
     out->name = json_string_value(json_object_get(out->doc, "name"));
     const char *kind = json_string_value(json_object_get(out->doc, "kind"));
@@ -286,6 +340,16 @@ int case_item_current(struct tb_db_conn *c, const char *code, struct case_item *
     rc = item_fill(s, out);
     tb_db_stmt_done(s);
     return rc;
+}
+
+void case_items_forget(void)
+{
+    pthread_mutex_lock(&item_cache.lock);
+    for (size_t i = 0; i < ITEM_CACHE_SLOTS; i++) {
+        json_decref(item_cache.slot[i].doc);
+        item_cache.slot[i].doc = NULL;
+    }
+    pthread_mutex_unlock(&item_cache.lock);
 }
 
 void case_item_free(struct case_item *it)
