@@ -20,12 +20,17 @@
 struct tb_db;
 struct calendar;
 
+struct tb_calendar_retired {
+    struct calendar *cal;
+    struct tb_calendar_retired *next;
+};
+
 struct tb_app {
     struct tb_config cfg;
     struct tb_db *db;
     struct calendar *calendar; /* read with tb_app_calendar: an admin may replace it */
-    struct calendar **calendars_retired; /* replaced ones, freed at exit (readers may hold them) */
-    size_t ncalendars_retired;
+    struct tb_calendar_retired
+        *calendars_retired; /* replaced, freed at exit: readers may hold them */
     struct tb_server *server;
     struct tb_keys keys;     /* from DATA/keys (tb_keys_load) */
     struct audit_keys audit; /* points into keys */

@@ -255,7 +255,7 @@ int tb_app_load_saved_calendar(struct tb_db *db, struct calendar **out)
     int rc = tb_db_read_conn(db, &c);
     if (rc == 0)
         rc = tb_db_prepare(c, "SELECT text FROM calendar_versions ORDER BY id DESC LIMIT 1", &s);
-    if (rc < 0)
+    if (rc != 0)
         return rc;
     rc = tb_db_step(s);
     if (rc == TB_DB_ROW) {
@@ -273,14 +273,13 @@ int tb_app_load_saved_calendar(struct tb_db *db, struct calendar **out)
 
 int tb_app_set_calendar(struct tb_app *app, struct calendar *cal)
 {
-    struct calendar *old = app->calendar;
-    if (old) {
-        struct calendar **r = realloc(app->calendars_retired,
-                                      (app->ncalendars_retired + 1) * sizeof(*r));
-        if (!r)
+    if (app->calendar) {
+        struct tb_calendar_retired *old = malloc(sizeof(*old));
+        if (!old)
             return TB_ERR_NOMEM;
-        app->calendars_retired = r;
-        r[app->ncalendars_retired++] = old;
+        old->cal = app->calendar;
+        old->next = app->calendars_retired;
+        app->calendars_retired = old;
     }
     __atomic_store_n(&app->calendar, cal, __ATOMIC_RELEASE);
     return TB_OK;
@@ -288,22 +287,23 @@ int tb_app_set_calendar(struct tb_app *app, struct calendar *cal)
 
 void tb_app_restore_calendar(struct tb_app *app, const struct calendar *old)
 {
-    for (size_t i = 0; i < app->ncalendars_retired; i++)
-        if (app->calendars_retired[i] == old) {
-            struct calendar *o = app->calendars_retired[i];
-            app->calendars_retired[i] = app->calendar; /* kept: readers may hold it */
-            __atomic_store_n(&app->calendar, o, __ATOMIC_RELEASE);
+    for (struct tb_calendar_retired *r = app->calendars_retired; r; r = r->next)
+        if (r->cal == old) {
+            struct calendar *back = r->cal;
+            r->cal = app->calendar; /* kept: readers may hold it */
+            __atomic_store_n(&app->calendar, back, __ATOMIC_RELEASE);
             return;
         }
 }
 
 void tb_app_free_calendars(struct tb_app *app)
 {
-    for (size_t i = 0; i < app->ncalendars_retired; i++)
-        calendar_free(app->calendars_retired[i]);
-    free(app->calendars_retired);
-    app->calendars_retired = NULL;
-    app->ncalendars_retired = 0;
+    while (app->calendars_retired) {
+        struct tb_calendar_retired *r = app->calendars_retired;
+        app->calendars_retired = r->next;
+        calendar_free(r->cal);
+        free(r);
+    }
     if (app->calendar)
         calendar_free(app->calendar);
     app->calendar = NULL;

@@ -115,6 +115,8 @@ static void *jobs_main(void *arg)
         int sent = 0, nrc = notify_outbox_run(j->app, OUTBOX_BATCH, &sent);
         if (nrc < 0)
             tb_log_warn("notification outbox: %s", tb_err_code(nrc));
+        else if (sent)
+            tb_log_info("notification outbox: %d message copies sent", sent);
         int64_t now = tb_time_now_ms();
         if (now - j->last_purge_ms >= PURGE_EVERY_MS) {
             struct purge p = {j->app, 0};

@@ -82,7 +82,8 @@ int calendar_api_add(struct tb_req *req)
     char sbuf[TB_DATE_BUF_LEN], ebuf[TB_DATE_BUF_LEN];
     tb_date_format(start, sbuf);
     tb_date_format(end, ebuf);
-    json_t *o = json_pack("{s:s,s:s,s:i,s:b}", "date", ebuf, "from", sbuf, "workdays", (int)n,
-                          "provisional", calendar_span_provisional(tb_app_calendar(app), start, end));
+    json_t *o =
+        json_pack("{s:s,s:s,s:i,s:b}", "date", ebuf, "from", sbuf, "workdays", (int)n,
+                  "provisional", calendar_span_provisional(tb_app_calendar(app), start, end));
     return tb_resp_json(req, 200, o);
 }

@@ -940,7 +940,8 @@ int cases_api_list(struct tb_req *req)
         bool running = cs == CS_ACCEPTED || cs == CS_IN_REVIEW;
         if (o)
             json_object_set_new(o, "remaining_workdays",
-                                running && due && case_days_left(tb_app_calendar(app), today, due, &left) == 0
+                                running && due &&
+                                        case_days_left(tb_app_calendar(app), today, due, &left) == 0
                                     ? json_integer(left)
                                     : json_null());
         const char *dm = tb_db_column_text(s, 15), *ds = tb_db_column_text(s, 16);

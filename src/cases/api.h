@@ -11,21 +11,21 @@
 
 struct tb_app;
 
-int cases_api_create(struct tb_req *req);       /* POST /api/v1/cases */
-int cases_api_list(struct tb_req *req);         /* GET /api/v1/cases */
-int cases_api_prefill(struct tb_req *req);      /* GET /api/v1/cases/prefill */
-int cases_api_get(struct tb_req *req);          /* GET /api/v1/cases/{id} */
-int cases_api_patch(struct tb_req *req);        /* PATCH /api/v1/cases/{id} */
-int cases_api_transition(struct tb_req *req);   /* POST /api/v1/cases/{id}/transitions */
-int cases_api_events(struct tb_req *req);       /* GET /api/v1/cases/{id}/events */
-int cases_api_notice(struct tb_req *req);       /* GET /api/v1/cases/{id}/notices/{notice} */
-int cases_api_progress(struct tb_req *req);     /* GET /api/v1/progress */
-int cases_api_window_stats(struct tb_req *req); /* GET /api/v1/windows/stats */
-int cases_api_demo_samples(struct tb_req *req); /* GET /api/v1/demo/applications */
-int cases_api_demo_file(struct tb_req *req);    /* GET /api/v1/demo/files/{name} */
-int cases_api_calendar_get(struct tb_req *req); /* GET /api/v1/calendar/source */
-int cases_api_calendar_put(struct tb_req *req); /* PUT /api/v1/calendar/source */
-int cases_api_delivery_put(struct tb_req *req); /* PUT /api/v1/cases/{id}/delivery */
+int cases_api_create(struct tb_req *req);        /* POST /api/v1/cases */
+int cases_api_list(struct tb_req *req);          /* GET /api/v1/cases */
+int cases_api_prefill(struct tb_req *req);       /* GET /api/v1/cases/prefill */
+int cases_api_get(struct tb_req *req);           /* GET /api/v1/cases/{id} */
+int cases_api_patch(struct tb_req *req);         /* PATCH /api/v1/cases/{id} */
+int cases_api_transition(struct tb_req *req);    /* POST /api/v1/cases/{id}/transitions */
+int cases_api_events(struct tb_req *req);        /* GET /api/v1/cases/{id}/events */
+int cases_api_notice(struct tb_req *req);        /* GET /api/v1/cases/{id}/notices/{notice} */
+int cases_api_progress(struct tb_req *req);      /* GET /api/v1/progress */
+int cases_api_window_stats(struct tb_req *req);  /* GET /api/v1/windows/stats */
+int cases_api_demo_samples(struct tb_req *req);  /* GET /api/v1/demo/applications */
+int cases_api_demo_file(struct tb_req *req);     /* GET /api/v1/demo/files/{name} */
+int cases_api_calendar_get(struct tb_req *req);  /* GET /api/v1/calendar/source */
+int cases_api_calendar_put(struct tb_req *req);  /* PUT /api/v1/calendar/source */
+int cases_api_delivery_put(struct tb_req *req);  /* PUT /api/v1/cases/{id}/delivery */
 int cases_api_pickup_lookup(struct tb_req *req); /* POST /api/v1/pickups/lookup */
 
 struct tb_db_conn;

@@ -72,8 +72,8 @@ static int ledger_days(struct tb_db_conn *c, const struct calendar *cal, const s
     if (rc < 0)
         return rc;
     for (int i = 0; i < nfix; i++) {
-        if ((rc = tb_db_prepare(c, "UPDATE case_suspensions SET workdays = ?2 WHERE id = ?1",
-                                &s)) < 0)
+        if ((rc = tb_db_prepare(c, "UPDATE case_suspensions SET workdays = ?2 WHERE id = ?1", &s)) <
+            0)
             return rc;
         tb_db_bind_int64(s, 1, fix_id[i]);
         tb_db_bind_int64(s, 2, fix_days[i]);
@@ -305,8 +305,8 @@ static int warn_notify(struct tb_db_conn *c, void *ctx)
     for (int i = 0; i < w->ngroups; i++) {
         const struct warn_group *g = &w->groups[i];
         char title[128], body[512];
-        snprintf(title, sizeof(title), "办件%s：%d 件", case_warning_zh((enum case_warning)g->warning),
-                 g->count);
+        snprintf(title, sizeof(title), "办件%s：%d 件",
+                 case_warning_zh((enum case_warning)g->warning), g->count);
         size_t used = (size_t)snprintf(body, sizeof(body), "以下办件已进入%s，请及时办理：",
                                        case_warning_zh((enum case_warning)g->warning));
         for (int k = 0; k < g->count && k < WARN_LIST_MAX && used < sizeof(body); k++)
@@ -333,8 +333,8 @@ static int warn_notify(struct tb_db_conn *c, void *ctx)
         if (rc < 0)
             return rc;
         for (int k = 0; k < n; k++)
-            if ((rc = notify_add(c, &w->app->cfg, who[k], 0, "warning", title, body, w->now,
-                                 false, NULL)) < 0)
+            if ((rc = notify_add(c, &w->app->cfg, who[k], 0, "warning", title, body, w->now, false,
+                                 NULL)) < 0)
                 return rc;
     }
     return TB_OK;
@@ -420,13 +420,12 @@ static int recompute_all(struct tb_db_conn *c, struct recompute *rc_)
                     .action = CA_RECOMPUTE,
                     .from = r.state,
                     .to = r.state,
-                    .data = json_pack("{s:I,s:o,s:o,s:o,s:o}", "calendar_version",
-                                      (json_int_t)rc_->version, "promised_due_before",
-                                      pd ? json_string(pd) : json_null(), "legal_due_before",
-                                      ld ? json_string(ld) : json_null(), "promised_due",
-                                      r.promised_due ? json_string(r.promised_due) : json_null(),
-                                      "legal_due",
-                                      r.legal_due ? json_string(r.legal_due) : json_null()),
+                    .data = json_pack(
+                        "{s:I,s:o,s:o,s:o,s:o}", "calendar_version", (json_int_t)rc_->version,
+                        "promised_due_before", pd ? json_string(pd) : json_null(),
+                        "legal_due_before", ld ? json_string(ld) : json_null(), "promised_due",
+                        r.promised_due ? json_string(r.promised_due) : json_null(), "legal_due",
+                        r.legal_due ? json_string(r.legal_due) : json_null()),
                     .reason = "工作日历调整，办理时限重新计算",
                     .at = now,
                 };
@@ -469,8 +468,8 @@ static int calendar_write(struct tb_db_conn *c, void *ctx)
     char after[96], id[24];
     audit_from_req(x->req, x->p, &ae);
     snprintf(id, sizeof(id), "%lld", (long long)x->version);
-    snprintf(after, sizeof(after), "{\"version\":%lld,\"cases_moved\":%d}",
-             (long long)x->version, x->moved);
+    snprintf(after, sizeof(after), "{\"version\":%lld,\"cases_moved\":%d}", (long long)x->version,
+             x->moved);
     ae.action = "calendar.change";
     ae.object_type = "calendar";
     ae.object_id = id;
@@ -501,8 +500,7 @@ int cases_api_calendar_put(struct tb_req *req)
      * recomputation uses it; on failure the old one is put back */
     struct tb_app *app = req->app;
     const struct calendar *old = tb_app_calendar(app);
-    struct recompute x = {.app = app, .text = text, .reason = reason, .p = req->user,
-                          .req = req};
+    struct recompute x = {.app = app, .text = text, .reason = reason, .p = req->user, .req = req};
     int rc = tb_app_set_calendar(app, cal);
     if (rc < 0) {
         calendar_free(cal);
@@ -513,9 +511,8 @@ int cases_api_calendar_put(struct tb_req *req)
         tb_app_restore_calendar(app, old);
         return rc;
     }
-    return tb_resp_json(req, 200,
-                        json_pack("{s:I,s:i}", "version", (json_int_t)x.version, "cases_moved",
-                                  x.moved));
+    return tb_resp_json(
+        req, 200, json_pack("{s:I,s:i}", "version", (json_int_t)x.version, "cases_moved", x.moved));
 }
 
 int cases_api_calendar_get(struct tb_req *req)
@@ -526,7 +523,7 @@ int cases_api_calendar_get(struct tb_req *req)
     int rc = tb_db_read_conn(app->db, &c);
     if (rc == 0)
         rc = tb_db_prepare(c, "SELECT text FROM calendar_versions ORDER BY id DESC LIMIT 1", &s);
-    if (rc < 0)
+    if (rc != 0)
         return rc;
     rc = tb_db_step(s);
     if (rc == TB_DB_ROW) {

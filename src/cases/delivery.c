@@ -24,10 +24,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define POST_LABEL        "cases.post"
-#define POST_NAME_MAX     50
-#define POST_ADDRESS_MAX  200
-#define PICKUP_CODE_LEN   8
+#define POST_LABEL       "cases.post"
+#define POST_NAME_MAX    50
+#define POST_ADDRESS_MAX 200
+#define PICKUP_CODE_LEN  8
 
 bool case_item_offers(const struct case_item *it, const char *method)
 {
@@ -176,7 +176,7 @@ int case_delivery_ready(struct tb_db_conn *c, struct tb_app *app, struct case_ro
     struct tb_db_stmt *s;
     if (rc == 0)
         rc = tb_db_prepare(c, "UPDATE cases SET pickup_code_hash = ?2 WHERE id = ?1", &s);
-    if (rc < 0)
+    if (rc != 0)
         return rc;
     tb_db_bind_int64(s, 1, r->id);
     tb_db_bind_blob(s, 2, h, sizeof(h));
@@ -208,8 +208,7 @@ int case_trip_add(struct tb_db_conn *c, const struct case_row *r, const struct c
     if (rc != TB_DB_DONE)
         return rc < 0 ? rc : TB_OK;
     char reason[96];
-    snprintf(reason, sizeof(reason), "申请人已到现场 %d 次，超过事项承诺的 %d 次", r->trips,
-             limit);
+    snprintf(reason, sizeof(reason), "申请人已到现场 %d 次，超过事项承诺的 %d 次", r->trips, limit);
     return case_flag_add(c, r->id, "trips_exceeded", reason, now);
 }
 
@@ -293,15 +292,16 @@ int case_delivery_view(struct tb_req *req, struct tb_db_conn *c, const struct ca
     json_object_set_new(d, "method", r->delivery ? json_string(r->delivery) : json_null());
     json_object_set_new(d, "method_zh", json_string(method_zh(r->delivery)));
     json_object_set_new(d, "options", json_deep_copy(json_object_get(it->doc, "delivery")));
-    json_object_set_new(d, "free_post", json_boolean(json_is_true(json_object_get(it->doc,
-                                                                                  "free_post"))));
+    json_object_set_new(d, "free_post",
+                        json_boolean(json_is_true(json_object_get(it->doc, "free_post"))));
     json_object_set_new(d, "status", json_string(status ? status : "pending"));
     json_object_set_new(d, "status_zh", json_string(status_zh(status)));
     char t[32] = "";
     if (r->delivered_at)
         tb_time_format_iso(r->delivered_at, t, sizeof(t));
     json_object_set_new(d, "delivered_at", t[0] ? json_string(t) : json_null());
-    json_t *post = r->delivery && strcmp(r->delivery, "post") == 0 ? post_json(req, c, r, ac) : NULL;
+    json_t *post =
+        r->delivery && strcmp(r->delivery, "post") == 0 ? post_json(req, c, r, ac) : NULL;
     if (post) {
         char dt[32] = "";
         if (r->dispatched_at)
@@ -342,9 +342,9 @@ int case_delivery_view(struct tb_req *req, struct tb_db_conn *c, const struct ca
     }
     tb_db_bind_int64(s, 1, r->id);
     while ((rc = tb_db_step(s)) == TB_DB_ROW)
-        json_array_append_new(orig, json_pack("{s:I,s:s}", "index",
-                                              (json_int_t)tb_db_column_int64(s, 0), "name",
-                                              tb_db_column_text(s, 1)));
+        json_array_append_new(orig,
+                              json_pack("{s:I,s:s}", "index", (json_int_t)tb_db_column_int64(s, 0),
+                                        "name", tb_db_column_text(s, 1)));
     tb_db_stmt_done(s);
     if (json_object_set_new(o, "originals", orig) != 0)
         return TB_ERR_NOMEM;
@@ -364,8 +364,8 @@ static int write_delivery(struct tb_db_conn *c, void *ctx)
 {
     struct delivery_edit *w = ctx;
     struct tb_req *req = w->req;
-    struct case_row r;
-    struct case_actor ac;
+    struct case_row r = {0};
+    struct case_actor ac = {0};
     int rc = case_load(c, tb_req_param(req, "id"), &req->arena, &r);
     if (rc == 0)
         rc = case_actor_of(c, req->user, &r, &ac);
@@ -476,8 +476,7 @@ static int write_pickup(struct tb_db_conn *c, void *ctx)
 int cases_api_pickup_lookup(struct tb_req *req)
 {
     const char *code = json_string_value(json_object_get(req->json, "code"));
-    if (!code || strlen(code) != PICKUP_CODE_LEN ||
-        strspn(code, "0123456789") != PICKUP_CODE_LEN)
+    if (!code || strlen(code) != PICKUP_CODE_LEN || strspn(code, "0123456789") != PICKUP_CODE_LEN)
         return tb_resp_problem(req, TB_ERR_INVALID, "code", "取件码为 8 位数字",
                                "A pickup code is 8 digits");
     const struct principal *p = req->user;

@@ -30,8 +30,9 @@
     "id, public_id, case_no, item_id, item_version, org_id, applicant_id, agent_id, channel, "     \
     "state, suspended_from, steps_total, steps_done, values_json, accepted_window_id, "            \
     "accepted_by, submitted_at, accepted_at, decided_at, closed_at, received_at, promised_due, "   \
-    "legal_due, correction_due, extended_days, corrections, trips, warning_level, delivery, etag, " \
-    "created_at, updated_at, limit_starts, promised_days, legal_days, promised_due_original, "    \
+    "legal_due, correction_due, extended_days, corrections, trips, warning_level, delivery, "      \
+    "etag, "                                                                                       \
+    "created_at, updated_at, limit_starts, promised_days, legal_days, promised_due_original, "     \
     "legal_due_original, suspended_days, yellow_on, severe_on, delivery_status, post_carrier, "    \
     "post_tracking, dispatched_at, delivered_at FROM cases "
 

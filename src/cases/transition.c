@@ -209,11 +209,11 @@ static int do_accept(struct tx *t, struct tb_db_conn *c, const char *on, bool co
         return rc;
     r->promised_due_original = r->promised_due;
     r->legal_due_original = r->legal_due;
-    json_t *data = json_pack("{s:s,s:o,s:i,s:i,s:s}", "accepted_on", on, "promised_date",
-                             r->promised_due ? json_string(r->promised_due) : json_null(),
-                             "legal_days", r->legal_days, "promised_days", r->promised_days,
-                             "query_code_hint",
-                             "凭办件编号和查询码在“一网通办”办事门户“办件进度查询”查询办理进度");
+    json_t *data =
+        json_pack("{s:s,s:o,s:i,s:i,s:s}", "accepted_on", on, "promised_date",
+                  r->promised_due ? json_string(r->promised_due) : json_null(), "legal_days",
+                  r->legal_days, "promised_days", r->promised_days, "query_code_hint",
+                  "凭办件编号和查询码在“一网通办”办事门户“办件进度查询”查询办理进度");
     return case_notice_add(c, t->app, r, &t->it, NOTICE_ACCEPTANCE, data, t->now);
 }
 
@@ -786,8 +786,8 @@ static int act_deliver(struct tx *t, struct tb_db_conn *c, json_t **data)
     if (strcmp(method, "window") == 0) {
         const char *code = json_string_value(json_object_get(t->body, "pickup_code"));
         if (!case_pickup_code_ok(t->app, t->r.case_no, code))
-            return PROBLEM(t, TB_ERR_INVALID, "pickup_code_wrong", "pickup_code",
-                           "取件码不正确", "The pickup code is wrong");
+            return PROBLEM(t, TB_ERR_INVALID, "pickup_code_wrong", "pickup_code", "取件码不正确",
+                           "The pickup code is wrong");
         t->r.trips++; /* picking up at the window is a trip */
         if ((rc = case_trip_add(c, &t->r, &t->it, t->now)) < 0)
             return rc;

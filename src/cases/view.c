@@ -103,12 +103,13 @@ static int add_steps(struct tb_req *req, struct tb_db_conn *c, const struct case
     char today[CASE_DATE_LEN + 1];
     case_date_of(case_now_ms((struct tb_app *)req->app), today);
     struct tb_db_stmt *s;
-    int rc = tb_db_prepare(c,
-                           "SELECT st.idx, st.name, st.authority_level, st.limit_days, st.due, "
-                           "a.name, st.done_at, st.outcome, st.opinion, st.participants, st.warning_level "
-                           "FROM case_steps st LEFT JOIN accounts a ON a.id = st.done_by "
-                           "WHERE st.case_id = ?1 ORDER BY st.idx",
-                           &s);
+    int rc = tb_db_prepare(
+        c,
+        "SELECT st.idx, st.name, st.authority_level, st.limit_days, st.due, "
+        "a.name, st.done_at, st.outcome, st.opinion, st.participants, st.warning_level "
+        "FROM case_steps st LEFT JOIN accounts a ON a.id = st.done_by "
+        "WHERE st.case_id = ?1 ORDER BY st.idx",
+        &s);
     if (rc < 0)
         return rc;
     tb_db_bind_int64(s, 1, r->id);
@@ -134,12 +135,12 @@ static int add_steps(struct tb_req *req, struct tb_db_conn *c, const struct case
             json_object_set_new(
                 st, "warning",
                 json_string(case_warning_name((enum case_warning)tb_db_column_int64(s, 10))));
-            json_object_set_new(st, "remaining_workdays",
-                                current && due && tb_db_column_is_null(s, 6) &&
-                                        case_days_left(tb_app_calendar(req->app), today, due,
-                                                       &left) == 0
-                                    ? json_integer(left)
-                                    : json_null());
+            json_object_set_new(
+                st, "remaining_workdays",
+                current && due && tb_db_column_is_null(s, 6) &&
+                        case_days_left(tb_app_calendar(req->app), today, due, &left) == 0
+                    ? json_integer(left)
+                    : json_null());
         }
         if (!st || json_array_append_new(list, st) != 0) {
             rc = TB_ERR_NOMEM;
@@ -181,8 +182,8 @@ static int add_deadlines(struct tb_req *req, struct tb_db_conn *c, const struct 
         "promised_due", text_or_null(r->promised_due), "legal_due", text_or_null(r->legal_due),
         "promised_due_original", text_or_null(r->promised_due_original), "legal_due_original",
         text_or_null(r->legal_due_original), "running", running, "remaining_workdays",
-        have_left ? json_integer(left) : json_null(), "warning", case_warning_name(w),
-        "warning_zh", case_warning_zh(w));
+        have_left ? json_integer(left) : json_null(), "warning", case_warning_name(w), "warning_zh",
+        case_warning_zh(w));
     if (!d || json_object_set_new(out, "deadlines", d) != 0)
         return TB_ERR_NOMEM;
     json_object_set_new(d, "yellow_on", text_or_null(r->yellow_on));
@@ -249,14 +250,13 @@ static int add_rows(struct tb_db_conn *c, const char *sql, int64_t case_id, json
 static json_t *suspension_row(struct tb_db_stmt *s)
 {
     const char *kind = tb_db_column_text(s, 0);
-    return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "kind", kind, "kind_zh",
-                     suspension_zh(kind), "reason", tb_db_column_text(s, 1), "limit_days",
-                     tb_db_column_is_null(s, 2) ? json_null()
-                                                : json_integer(tb_db_column_int64(s, 2)),
-                     "started_at", time_or_null(tb_db_column_int64(s, 3)), "ended_at",
-                     time_or_null(tb_db_column_int64(s, 4)), "workdays",
-                     tb_db_column_is_null(s, 5) ? json_null()
-                                                : json_integer(tb_db_column_int64(s, 5)));
+    return json_pack(
+        "{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "kind", kind, "kind_zh", suspension_zh(kind), "reason",
+        tb_db_column_text(s, 1), "limit_days",
+        tb_db_column_is_null(s, 2) ? json_null() : json_integer(tb_db_column_int64(s, 2)),
+        "started_at", time_or_null(tb_db_column_int64(s, 3)), "ended_at",
+        time_or_null(tb_db_column_int64(s, 4)), "workdays",
+        tb_db_column_is_null(s, 5) ? json_null() : json_integer(tb_db_column_int64(s, 5)));
 }
 
 static json_t *notice_row(struct tb_db_stmt *s)

@@ -150,9 +150,8 @@ static void submit(const char *code, struct kase *k)
         json_t *mats = json_array();
         size_t j;
         json_t *m;
-        json_array_foreach(json_object_get(a, "materials"), j, m)
-            json_array_append_new(mats, json_pack("{s:O,s:s}", "index",
-                                                  json_object_get(m, "index"), "upload", pdf));
+        json_array_foreach(json_object_get(a, "materials"), j, m) json_array_append_new(
+            mats, json_pack("{s:O,s:s}", "index", json_object_get(m, "index"), "upload", pdf));
         body = json_pack("{s:s,s:O,s:o}", "item", code, "values", json_object_get(a, "values"),
                          "materials", mats);
     }
@@ -240,7 +239,7 @@ static int setup(void **state)
     struct {
         const char *name;
         struct tb_client *c;
-    } who[] = {{"hengxin", &hengxin},     {"window01", &window01},   {"reviewer01", &reviewer01},
+    } who[] = {{"hengxin", &hengxin},     {"window01", &window01},     {"reviewer01", &reviewer01},
                {"decider01", &decider01}, {"director01", &director01}, {"sysadmin", &sysadmin}};
     for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++)
         if (client_login(&srv, who[i].name, DEMO_PASSWORD, who[i].c, NULL) != 200)
@@ -249,8 +248,8 @@ static int setup(void **state)
     char cookie[200], csrf[160];
     snprintf(cookie, sizeof(cookie), "Cookie: %s", hengxin.cookie);
     snprintf(csrf, sizeof(csrf), "X-CSRF-Token: %s", hengxin.csrf);
-    const char *h[] = {cookie, csrf, "Content-Type: application/octet-stream",
-                       "X-File-Name: a.pdf", NULL};
+    const char *h[] = {cookie, csrf, "Content-Type: application/octet-stream", "X-File-Name: a.pdf",
+                       NULL};
     struct http_resp r;
     if (http_req(&srv, "POST", "/api/v1/uploads", h, bytes, strlen(bytes), &r) != 0)
         return -1;
@@ -336,7 +335,8 @@ static void test_warning_levels(void **state)
     sweep();
     get_case(&reviewer01, &k, &r);
     assert_string_equal(str(deadlines(&r), "warning"), "red");
-    assert_true(json_integer_value(json_object_get(deadlines(&r), "remaining_workdays")) <= 0); /* 0 on a weekend right after the due date */
+    assert_true(json_integer_value(json_object_get(deadlines(&r), "remaining_workdays")) <=
+                0); /* 0 on a weekend right after the due date */
     resp_free(&r);
     /* severe: overdue by more than the limit again; first in the queue */
     set_today(severe);
@@ -421,16 +421,16 @@ static void test_suspension_moves_dates(void **state)
     req(&hengxin, "GET", path, NULL, NULL, &r);
     json_t *ev, *resume = NULL;
     size_t i;
-    json_array_foreach(json_object_get(r.json, "events"), i, ev) if (strcmp(str(ev, "action"),
-                                                                            "resume") == 0) resume =
-        ev;
+    json_array_foreach(json_object_get(r.json, "events"), i,
+                       ev) if (strcmp(str(ev, "action"), "resume") == 0) resume = ev;
     assert_non_null(resume);
     assert_string_equal(str(json_object_get(resume, "data"), "promised_due_before"), promised);
     resp_free(&r);
     set_today(today);
 }
 
-/* ---- an administrator changes the calendar ----------------------------------------------------- */
+/* ---- an administrator changes the calendar -----------------------------------------------------
+ */
 
 static void test_calendar_change(void **state)
 {
@@ -499,10 +499,8 @@ static void test_calendar_change(void **state)
     req(&hengxin, "GET", path, NULL, NULL, &r);
     json_t *ev, *moved = NULL;
     size_t i;
-    json_array_foreach(json_object_get(r.json, "events"), i, ev) if (strcmp(
-                                                                          str(ev, "action"),
-                                                                          "recompute_deadlines") ==
-                                                                      0) moved = ev;
+    json_array_foreach(json_object_get(r.json, "events"), i,
+                       ev) if (strcmp(str(ev, "action"), "recompute_deadlines") == 0) moved = ev;
     assert_non_null(moved);
     assert_string_equal(str(json_object_get(moved, "data"), "promised_due_before"), promised);
     resp_free(&r);

@@ -1543,7 +1543,8 @@ static void test_deny(void **state)
     snprintf(path, sizeof(path), "/api/v1/cases/%s/delivery", k.id);
     char ifm[48];
     get_case(&hengxin, &k, &r);
-    snprintf(ifm, sizeof(ifm), "If-Match: \"%lld\"", json_integer_value(json_object_get(r.json, "etag")));
+    snprintf(ifm, sizeof(ifm), "If-Match: \"%lld\"",
+             json_integer_value(json_object_get(r.json, "etag")));
     resp_free(&r);
     req(&hengxin, "PUT", path,
         json_pack("{s:s,s:{s:s,s:s,s:s}}", "method", "post", "post", "recipient", "王小明", "phone",
@@ -1586,10 +1587,10 @@ static void test_deny(void **state)
     assert_string_equal(str(json_object_get(r.json, "delivery"), "status"), "dispatched");
     assert_string_equal(str(post, "tracking_no"), "EM1234567890CN");
     resp_free(&r);
-    act_refused(&window01, &k,
-                json_pack("{s:s,s:s,s:s}", "action", "dispatch", "carrier", "EMS", "tracking_no",
-                          "EM1"),
-                409, "already_dispatched");
+    act_refused(
+        &window01, &k,
+        json_pack("{s:s,s:s,s:s}", "action", "dispatch", "carrier", "EMS", "tracking_no", "EM1"),
+        409, "already_dispatched");
     act_ok_free(&window01, &k, json_pack("{s:s,s:s}", "action", "deliver", "method", "post"),
                 "closed");
     get_case(&hengxin, &k, &r);
@@ -1941,9 +1942,9 @@ static void test_progress_limits(void **state)
     {
         struct http_resp t;
         const char *h[] = {"Content-Type: application/json", NULL};
-        assert_int_equal(http_req(&srv, "PUT", "/api/v1/test/clock", h, "{\"today\":\"2030-01-01\"}",
-                                  25, &t),
-                         0);
+        assert_int_equal(
+            http_req(&srv, "PUT", "/api/v1/test/clock", h, "{\"today\":\"2030-01-01\"}", 25, &t),
+            0);
         assert_int_equal(t.status, 404);
         resp_free(&t);
     }

@@ -219,9 +219,16 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    bool clean = true;
+    char *log = slurp(srv.log);
+    if (log && (strstr(log, "Sanitizer") || strstr(log, "runtime error:"))) {
+        fprintf(stderr, "server log:\n%s", log);
+        clean = false;
+    }
+    free(log);
     tb_db_close(app.db);
     tb_keys_free(&app.keys);
-    return server_stop(&srv);
+    return server_stop(&srv) == 0 && clean ? 0 : -1;
 }
 
 /* ---- 1. a case's state changes reach its applicant ---------------------------------------- */

@@ -33,8 +33,8 @@ static int test_clock_put(struct tb_req *req)
     long days = tb_date_to_days(d) - tb_date_to_days(real);
     __atomic_store_n(&app->clock_offset_ms, (int64_t)days * DAY_MS, __ATOMIC_RELAXED);
     tb_log_warn("test clock: business date %s (%+ld days)", today, days);
-    return tb_resp_json(req, 200, json_pack("{s:s,s:I}", "today", today, "offset_days",
-                                            (json_int_t)days));
+    return tb_resp_json(req, 200,
+                        json_pack("{s:s,s:I}", "today", today, "offset_days", (json_int_t)days));
 }
 
 static int test_sweep_post(struct tb_req *req)
@@ -49,8 +49,8 @@ static int test_sweep_post(struct tb_req *req)
         rc = cases_warning_sweep(app, today, &warned);
     if (rc < 0)
         return rc;
-    return tb_resp_json(req, 200,
-                        json_pack("{s:s,s:i,s:i}", "today", today, "moved", moved, "warned", warned));
+    return tb_resp_json(
+        req, 200, json_pack("{s:s,s:i,s:i}", "today", today, "moved", moved, "warned", warned));
 }
 
 const struct tb_route tb_test_routes[] = {

@@ -158,8 +158,8 @@ static void test_walk(void **state)
                     assert_true(tb_date_cmp(yellow, s) >= 0);
                     assert_true(count_between(yellow, due) <= r);
                     if (tb_date_cmp(yellow, s) > 0)
-                        assert_true(count_between(tb_date_from_days(tb_date_to_days(yellow) - 1),
-                                                  due) > r);
+                        assert_true(
+                            count_between(tb_date_from_days(tb_date_to_days(yellow) - 1), due) > r);
                     /* severe: the day after the limit-th working day after due */
                     struct tb_date last = tb_date_from_days(tb_date_to_days(severe) - 1);
                     assert_int_equal(count_between(due, last), limit);

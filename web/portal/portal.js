@@ -5,6 +5,7 @@
 import '../common/account-text.js';
 import { addMessages } from '../common/i18n.js';
 import { renderLayout, setHeaderAccount } from '../common/layout.js';
+import { mountMessagesLink } from '../common/messages.js';
 import { currentAccount, hasCsrfToken, LOGIN_PAGES, logout, requireAccount } from '../common/session.js';
 
 addMessages({
@@ -19,6 +20,7 @@ addMessages({
     'portal.menu.agents': '代办授权',
     'portal.menu.cases': '我的办件',
     'portal.menu.progress': '办件进度查询',
+    'portal.menu.messages': '我的消息',
   },
   en: {
     'crumb.label': 'You are here',
@@ -31,6 +33,7 @@ addMessages({
     'portal.menu.agents': 'Agents',
     'portal.menu.cases': 'My cases',
     'portal.menu.progress': 'Track a case',
+    'portal.menu.messages': 'Messages',
   },
 });
 
@@ -58,6 +61,10 @@ export function showAccount(account) {
   setHeaderAccount(account, { profileHref: 'profile.html', onLogout: portalLogout });
   if (account && account.kind === 'staff') {
     for (const a of document.querySelectorAll('.page-tabs a[href="agents.html"]')) a.hidden = true;
+  }
+  // 我的消息 in the portal menu, with the unread count (common/messages.js)
+  if (account && !account.must_change_password) {
+    mountMessagesLink(document.querySelector('nav.page-tabs[data-i18n-attr="aria-label:portal.menu"]'));
   }
 }
 
