@@ -74,3 +74,17 @@ CREATE TABLE calendar_versions (
     changed_by  INTEGER REFERENCES accounts(id),
     changed_at  INTEGER NOT NULL
 ) STRICT;
+
+-- Cases accepted before this migration: their limits from the item version
+-- they applied for, their current dates as the originals.
+UPDATE cases SET
+    promised_days = (SELECT json_extract(v.doc, '$.promised_limit_days') FROM item_versions v
+                     WHERE v.item_id = cases.item_id AND v.version = cases.item_version),
+    legal_days = (SELECT json_extract(v.doc, '$.legal_limit_days') FROM item_versions v
+                  WHERE v.item_id = cases.item_id AND v.version = cases.item_version),
+    limit_starts = coalesce((SELECT json_extract(v.doc, '$.limit_starts') FROM item_versions v
+                             WHERE v.item_id = cases.item_id AND v.version = cases.item_version),
+                            'next_day'),
+    promised_due_original = promised_due,
+    legal_due_original = legal_due
+WHERE accepted_at IS NOT NULL;
