@@ -4,8 +4,10 @@
 # directory is made with `tongban init --demo`, so the demo accounts of
 # data/demo/README.md exist (the account tests log in as them).
 #
-#   scripts/test-web.sh                 uses build/tongban
-#   TB_BIN=build-x/tongban scripts/test-web.sh
+#   scripts/test-web.sh                 uses build/tongban-test when it exists
+#                                       (the test clock and sweep routes the
+#                                       deadline tests need), else build/tongban
+#   TB_BIN=build-x/tongban-test scripts/test-web.sh
 #   TB_SERVE_CMD='python3 /tmp/stub.py web' scripts/test-web.sh
 #                                       any command that serves web/ and prints
 #                                       the same "listening" line (development
@@ -22,7 +24,11 @@ set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 E2E="$ROOT/tests/e2e"
-BIN=${TB_BIN:-build/tongban}
+if [ -z "${TB_BIN:-}" ] && [ -x build/tongban-test ]; then
+    BIN=build/tongban-test
+else
+    BIN=${TB_BIN:-build/tongban}
+fi
 START_TIMEOUT_S=${TB_START_TIMEOUT_S:-20}
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

@@ -340,7 +340,10 @@ describe('(1) online application: correction, acceptance, review, decision, deli
       await loginThrough(p, '/hall/login.html', 'window01', DEMO_PASSWORD);
       await openFromQueue(p, '/hall/?queue=delivery', id);
       await caseShown(p, 'result_issued');
-      const delivered = await act(p, 'deliver', (d) => d.locator('input[name="method"][value="window"]').check());
+      // The applicant chose the item's first method (窗口领取): the pickup code they show.
+      const code = (await apiCall(applicant, 'GET', `/api/v1/cases/${id}`)).body.delivery.pickup_code;
+      assert.match(code, /^\d{8}$/, 'the applicant has a pickup code');
+      const delivered = await act(p, 'deliver', (d) => d.locator('input[name="pickup_code"]').fill(code));
       assert.equal(delivered.status(), 200);
       await p.locator('#case-view:is([data-state="delivered"], [data-state="closed"])').waitFor();
     } finally {

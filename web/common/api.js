@@ -22,7 +22,7 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const CSRF_KEY = 'tb.csrf';
 
 export class ApiError extends Error {
-  constructor({ status = 0, code, title, detail = '', field = null, requestId = null, type = null, retryAfter = null, errors = null }) {
+  constructor({ status = 0, code, title, detail = '', field = null, requestId = null, type = null, retryAfter = null, errors = null, reason = null }) {
     super(detail ? `${title}: ${detail}` : title);
     this.name = 'ApiError';
     this.status = status; // HTTP status, 0 when no answer came
@@ -34,6 +34,7 @@ export class ApiError extends Error {
     this.type = type;
     this.retryAfter = retryAfter; // seconds from a Retry-After header (429, 503), or null
     this.errors = errors; // a 422's list of faults [{path, code, zh, en}], or null
+    this.reason = reason; // a case refusal's stable reason (e.g. 'pickup_code_wrong'), or null
   }
 }
 
@@ -148,6 +149,7 @@ async function problemFrom(res) {
     type: typeof p.type === 'string' ? p.type : null,
     retryAfter: fallback.retryAfter,
     errors: Array.isArray(p.errors) ? p.errors : null,
+    reason: typeof p.reason === 'string' ? p.reason : null,
   });
 }
 

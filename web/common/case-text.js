@@ -20,7 +20,14 @@
 //   channelLabel(channel)            online|window|kiosk|agent|mobile -> '网上申报' ...
 //   caseRoleLabel(role)              applicant|window|handler|supervisor|system -> '申请人' ...
 //   suspensionKindLabel(kind, zh?)   a special procedure code, correction, missing_overdue -> '现场勘查' ...
-//   warningLabel(w)                  green|yellow|red -> '正常' / '临近时限' / '已超期'
+//   warningLabel(w)                  green|yellow|red|severe -> '正常' / '预警' / '超期' / '严重超期'
+//   WARNING_LEVELS                   the four levels, mildest first
+//   remainingText(n)                 working days left: 3 -> '剩余 3 个工作日', 0 -> '今日到期',
+//                                    -2 -> '超期 2 个工作日'; null/undefined -> ''
+//   limitStartsLabel(s)              next_day|same_day -> '次日起算' / '当日起算'
+//   deliveryMethodLabel(m, zh?)      window|post|electronic -> '窗口领取' / '邮寄送达' / '电子送达'
+//   deliveryStatusLabel(s, zh?, m?)  pending|ready|dispatched|delivered -> '尚未出件' / '待领取'
+//                                    (by post: '待寄出') / '已寄出' / '已送达'
 //   formatDay(value)                 an ISO time or 'YYYY-MM-DD' as a Beijing date 'YYYY-MM-DD'; '—' when absent
 // Every function answers its input unchanged (as text) when it does not know it.
 
@@ -47,6 +54,7 @@ export const CASE_STATES = Object.freeze([
 ]);
 export const FINAL_STATES = Object.freeze(['closed', 'refused', 'withdrawn', 'terminated']);
 export const OPEN_STATES = Object.freeze(CASE_STATES.filter((s) => !FINAL_STATES.includes(s)));
+export const WARNING_LEVELS = Object.freeze(['green', 'yellow', 'red', 'severe']);
 
 const TONES = {
   draft: 'muted',
@@ -116,6 +124,8 @@ addMessages({
     'case.action.resume': '恢复办理',
     'case.action.extend': '延长办理期限',
     'case.action.deliver': '送达',
+    'case.action.dispatch': '寄出',
+    'case.action.recompute_deadlines': '重新计算办理期限',
     'case.action.withdraw': '撤回申请',
     'case.action.terminate': '终止办理',
     'case.action.issue_result': '出具办理结果',
@@ -143,8 +153,22 @@ addMessages({
     'case.suspension.quarantine': '检疫',
     'case.suspension.appraisal': '鉴定',
     'case.warning.green': '正常',
-    'case.warning.yellow': '临近时限',
-    'case.warning.red': '已超期',
+    'case.warning.yellow': '预警',
+    'case.warning.red': '超期',
+    'case.warning.severe': '严重超期',
+    'case.remaining.left': '剩余 {n} 个工作日',
+    'case.remaining.today': '今日到期',
+    'case.remaining.over': '超期 {n} 个工作日',
+    'case.starts.next_day': '次日起算',
+    'case.starts.same_day': '当日起算',
+    'case.delivery.method.window': '窗口领取',
+    'case.delivery.method.post': '邮寄送达',
+    'case.delivery.method.electronic': '电子送达',
+    'case.delivery.status.pending': '尚未出件',
+    'case.delivery.status.ready': '待领取',
+    'case.delivery.status.ready.post': '待寄出',
+    'case.delivery.status.dispatched': '已寄出',
+    'case.delivery.status.delivered': '已送达',
     'case.none': '—',
   },
   en: {
@@ -196,6 +220,8 @@ addMessages({
     'case.action.resume': 'Resume',
     'case.action.extend': 'Extend the time limit',
     'case.action.deliver': 'Deliver',
+    'case.action.dispatch': 'Post the result',
+    'case.action.recompute_deadlines': 'Deadlines recomputed',
     'case.action.withdraw': 'Withdraw',
     'case.action.terminate': 'Terminate',
     'case.action.issue_result': 'Result issued',
@@ -225,6 +251,20 @@ addMessages({
     'case.warning.green': 'On time',
     'case.warning.yellow': 'Deadline near',
     'case.warning.red': 'Overdue',
+    'case.warning.severe': 'Seriously overdue',
+    'case.remaining.left': '{n} working days left',
+    'case.remaining.today': 'Due today',
+    'case.remaining.over': '{n} working days overdue',
+    'case.starts.next_day': 'from the next day',
+    'case.starts.same_day': 'from the same day',
+    'case.delivery.method.window': 'Collect at the window',
+    'case.delivery.method.post': 'By post',
+    'case.delivery.method.electronic': 'Electronically',
+    'case.delivery.status.pending': 'Result not out yet',
+    'case.delivery.status.ready': 'Ready to collect',
+    'case.delivery.status.ready.post': 'To be posted',
+    'case.delivery.status.dispatched': 'Posted',
+    'case.delivery.status.delivered': 'Delivered',
     'case.none': '—',
   },
 });
@@ -285,6 +325,28 @@ export function suspensionKindLabel(kind, zh) {
 
 export function warningLabel(w) {
   return label('warning', w);
+}
+
+export function remainingText(n) {
+  if (n === null || n === undefined || n === '' || !Number.isFinite(Number(n))) return '';
+  const v = Number(n);
+  if (v > 0) return t('case.remaining.left', { n: v });
+  if (v === 0) return t('case.remaining.today');
+  return t('case.remaining.over', { n: -v });
+}
+
+export function limitStartsLabel(s) {
+  return label('starts', s);
+}
+
+export function deliveryMethodLabel(m, zh) {
+  return label('delivery.method', m, zh);
+}
+
+/* method: a result ready to go by post is 待寄出, at the window 待领取. */
+export function deliveryStatusLabel(s, zh, method) {
+  if (s === 'ready' && method === 'post') return label('delivery.status', 'ready.post', zh);
+  return label('delivery.status', s, zh);
 }
 
 /* 'YYYY-MM-DD' stays as it is; an ISO time becomes its Beijing date. */

@@ -10,7 +10,17 @@
 //   - the action panel: one button per name in the case's "actions" (the
 //     server asks its transition table and guards with the caller's facts,
 //     so the page shows exactly those), each opening a dialog whose form
-//     becomes the body of POST /api/v1/cases/{id}/transitions.
+//     becomes the body of POST /api/v1/cases/{id}/transitions (送达 asks
+//     for the applicant's pickup code at the window, 寄出 for the carrier
+//     and tracking number);
+//   - the time limits and delivery, shared with the portal's case page:
+//     办理时限 (both due dates, the originals, limits, counting rule,
+//     extended and suspended days, working days left, warning, each step's
+//     due date), the 中止 ledger, 延期记录, 纸质原件, 送达与跑动 (method,
+//     status, post address, tracking, the applicant's pickup code, trips),
+//     and the applicant's choice of delivery (deliveryChoice).
+// Warnings are colour, shape and words together (正常 ●, 预警 ▲, 超期 ■,
+// 严重超期 ‼), never colour alone.
 // Every transition sends If-Match: "<etag>". A 412 means someone else acted
 // first: the page reloads the case and says so. Any other refusal is the
 // server's problem+json, shown in the dialog (title and the detail in the
@@ -25,12 +35,16 @@ import {
   caseStateBadge,
   caseStateLabel,
   channelLabel,
+  deliveryMethodLabel,
+  deliveryStatusLabel,
   formatDay,
   isOpenState,
   materialSourceLabel,
   noticeKindLabel,
   provisionLabel,
+  remainingText,
   suspensionKindLabel,
+  WARNING_LEVELS,
   warningLabel,
 } from './case-text.js';
 import { clearErrors, setBusy, showAlert, showFieldError, showProblem } from './forms.js';
@@ -174,6 +188,7 @@ addMessages({
     'cv.flag.denial': '不予许可（否定报备）',
     'cv.flag.second_correction': '第二次补正',
     'cv.flag.broken_commitment': '容缺承诺逾期未履行',
+    'cv.flag.trips_exceeded': '跑动次数超过承诺',
     'cv.flags.none': '没有监察标记。',
     'cv.actions': '办理操作',
     'cv.actions.none': '当前没有您可以办理的操作。',
@@ -248,6 +263,107 @@ addMessages({
     'd.deliver.post': '邮寄送达',
     'd.deliver.electronic': '电子送达',
     'd.deliver.submit': '确认送达',
+    'd.deliver.lead.window': '申请人到窗口领取办理结果：核对身份，请申请人出示取件码并输入。交付后办件办结，计一次跑动。',
+    'd.deliver.lead.post': '快递公司反馈邮件已由收件人签收后，确认送达。确认后办件办结。',
+    'd.deliver.lead.electronic': '办理结果以电子方式送达申请人。确认后办件办结。',
+    'd.deliver.code': '取件码',
+    'd.deliver.code.hint': '8 位数字。申请人可在“我的办件”中查看取件码。',
+    'd.deliver.code.format': '取件码为 8 位数字。',
+    'd.deliver.code.wrong': '取件码不正确，请核对后重新输入。',
+    'd.deliver.post.info': '{carrier} 运单号 {no}',
+    'd.deliver.submit.window': '确认交付',
+    'd.deliver.submit.post': '确认签收',
+    'd.dispatch.lead': '将办理结果交快递寄出，登记快递公司和运单号。寄出后申请人可在“我的办件”中看到运单号。',
+    'd.dispatch.to': '寄往：{who} {phone}，{address}',
+    'd.dispatch.carrier': '快递公司',
+    'd.dispatch.carrier.choose': '请选择',
+    'd.dispatch.carrier.ems': 'EMS（中国邮政速递物流）',
+    'd.dispatch.carrier.post': '中国邮政',
+    'd.dispatch.carrier.sf': '顺丰速运',
+    'd.dispatch.carrier.jd': '京东物流',
+    'd.dispatch.tracking': '运单号',
+    'd.dispatch.tracking.hint': '快递面单上的运单号，字母和数字。',
+    'd.dispatch.tracking.format': '运单号为 6 至 30 位字母或数字。',
+    'd.dispatch.submit': '登记寄出',
+    'cv.col.remaining': '剩余时间',
+    'cv.remaining.past': '已过承诺办结日期',
+    'cv.col.delivery': '送达',
+    'cv.dl.title': '办理时限',
+    'cv.dl.none': '办件受理后开始计算办理时限。',
+    'cv.dl.running': '计时状态',
+    'cv.dl.running.yes': '计时中',
+    'cv.dl.running.suspended': '暂停计时（特别程序或中止期间不计入办理时限）',
+    'cv.dl.running.no': '已停止计时',
+    'cv.dl.promised': '承诺办结日期',
+    'cv.dl.legal': '法定办结日期',
+    'cv.dl.original': '原定 {date}',
+    'cv.dl.promised.days': '承诺时限',
+    'cv.dl.legal.days': '法定时限',
+    'cv.dl.days': '{n} 个工作日',
+    'cv.dl.starts': '起算规则',
+    'cv.dl.starts.next_day': '次日起算（受理次日为第 1 个工作日）',
+    'cv.dl.starts.same_day': '当日起算（受理当日为第 1 个工作日）',
+    'cv.dl.extended': '延长期限',
+    'cv.dl.suspended': '中止计时',
+    'cv.dl.zero': '无',
+    'cv.dl.remaining': '剩余时间',
+    'cv.dl.remaining.none': '不计时',
+    'cv.dl.warning': '时限预警',
+    'cv.dl.summary.promised': '承诺 {date} 办结',
+    'cv.dl.steps': '各环节办理时限',
+    'cv.dl.s.name': '环节',
+    'cv.dl.s.limit': '时限',
+    'cv.dl.s.due': '到期日',
+    'cv.dl.s.remaining': '剩余时间',
+    'cv.dl.s.warning': '预警',
+    'cv.dl.s.done': '已于 {date} 办结',
+    'cv.su.caption': '特别程序与中止计时台账',
+    'cv.su.days': '中止工作日',
+    'cv.su.days.value': '{n} 个工作日',
+    'cv.su.limit.value': '不超过 {n} 个工作日',
+    'cv.su.total': '合计中止 {n} 个工作日，办结日期相应顺延。',
+    'cv.ext.title': '延期记录',
+    'cv.ext.caption': '延长办理期限的记录',
+    'cv.ext.days': '延长',
+    'cv.ext.reason': '理由',
+    'cv.ext.by': '批准人',
+    'cv.ext.at': '时间',
+    'cv.ext.promised': '承诺办结日期',
+    'cv.ext.legal': '法定办结日期',
+    'cv.ext.move': '{before} → {after}',
+    'cv.orig.title': '纸质原件',
+    'cv.orig.lead': '以下材料的纸质原件已在窗口核验：',
+    'cv.dv.title': '送达与跑动',
+    'cv.dv.method': '送达方式',
+    'cv.dv.status': '送达状态',
+    'cv.dv.options': '可选送达方式',
+    'cv.dv.free_post': '本事项免费寄递（邮费由政府承担）。',
+    'cv.dv.recipient': '收件人',
+    'cv.dv.phone': '联系电话',
+    'cv.dv.address': '邮寄地址',
+    'cv.dv.carrier': '快递公司',
+    'cv.dv.tracking': '运单号',
+    'cv.dv.dispatched': '寄出时间',
+    'cv.dv.delivered': '送达时间',
+    'cv.dv.trips': '跑动次数',
+    'cv.dv.trips.value': '{n} 次 / 承诺 {m}',
+    'cv.dv.trips.0': '零跑动',
+    'cv.dv.trips.1': '最多跑一次',
+    'cv.dv.trips.n': '按办事指南',
+    'cv.dv.trips.exceeded': '超过承诺跑动次数',
+    'cv.dv.code': '取件码',
+    'cv.dv.code.lead': '办理结果已可领取。请凭取件码到窗口领取：',
+    'cv.dv.code.how': '凭取件码到窗口领取。请携带本人身份证件；取件码请勿告诉他人。',
+    'cv.dv.copy': '复制取件码',
+    'cv.dv.copied': '取件码已复制。',
+    'cv.dv.copy.failed': '无法自动复制，请手动记下取件码。',
+    'cv.dv.tracking.note': '办理结果已交 {carrier} 寄出，运单号 {no}。',
+    'cv.dc.method': '办理结果送达方式',
+    'cv.dc.window': '办理结果出具后，凭取件码到政务服务大厅综合窗口领取。',
+    'cv.dc.post': '邮寄到您指定的地址。',
+    'cv.dc.post.free': '免费邮寄到您指定的地址（邮费由政府承担）。',
+    'cv.dc.electronic': '在“我的办件”中查看和下载电子结果，无需跑动。',
+    'cv.dc.post.lead': '请填写收件信息，办理结果将寄往此地址。',
   },
   en: {
     'cv.caseno': 'Case number',
@@ -384,6 +500,7 @@ addMessages({
     'cv.flag.denial': 'Denied (reported)',
     'cv.flag.second_correction': 'Second correction',
     'cv.flag.broken_commitment': 'Missing materials not supplied in time',
+    'cv.flag.trips_exceeded': 'More trips than promised',
     'cv.flags.none': 'No flags.',
     'cv.actions': 'Actions',
     'cv.actions.none': 'There is nothing for you to do on this case now.',
@@ -458,6 +575,107 @@ addMessages({
     'd.deliver.post': 'By post',
     'd.deliver.electronic': 'Electronically',
     'd.deliver.submit': 'Deliver',
+    'd.deliver.lead.window': 'The applicant collects the result at the window: check their identity and enter the pickup code they show. The case is then closed; this counts as one trip.',
+    'd.deliver.lead.post': 'Once the carrier reports the item received, confirm the delivery. The case is then closed.',
+    'd.deliver.lead.electronic': 'The result is delivered electronically. The case is then closed.',
+    'd.deliver.code': 'Pickup code',
+    'd.deliver.code.hint': '8 digits. The applicant finds it under “My cases”.',
+    'd.deliver.code.format': 'A pickup code is 8 digits.',
+    'd.deliver.code.wrong': 'The pickup code is not right. Check it and enter it again.',
+    'd.deliver.post.info': '{carrier}, tracking number {no}',
+    'd.deliver.submit.window': 'Hand over',
+    'd.deliver.submit.post': 'Confirm receipt',
+    'd.dispatch.lead': 'Post the result and record the carrier and the tracking number. The applicant then sees the tracking number under “My cases”.',
+    'd.dispatch.to': 'To: {who} {phone}, {address}',
+    'd.dispatch.carrier': 'Carrier',
+    'd.dispatch.carrier.choose': 'Please choose',
+    'd.dispatch.carrier.ems': 'EMS (China Post Express)',
+    'd.dispatch.carrier.post': 'China Post',
+    'd.dispatch.carrier.sf': 'SF Express',
+    'd.dispatch.carrier.jd': 'JD Logistics',
+    'd.dispatch.tracking': 'Tracking number',
+    'd.dispatch.tracking.hint': 'The number on the waybill: letters and digits.',
+    'd.dispatch.tracking.format': 'A tracking number is 6 to 30 letters or digits.',
+    'd.dispatch.submit': 'Record as posted',
+    'cv.col.remaining': 'Time left',
+    'cv.remaining.past': 'Past the promised date',
+    'cv.col.delivery': 'Delivery',
+    'cv.dl.title': 'Time limits',
+    'cv.dl.none': 'The time limits are counted from acceptance.',
+    'cv.dl.running': 'Clock',
+    'cv.dl.running.yes': 'Running',
+    'cv.dl.running.suspended': 'Stopped (special procedures and suspensions do not count)',
+    'cv.dl.running.no': 'Stopped',
+    'cv.dl.promised': 'Promised by',
+    'cv.dl.legal': 'Legal deadline',
+    'cv.dl.original': 'originally {date}',
+    'cv.dl.promised.days': 'Promised limit',
+    'cv.dl.legal.days': 'Legal limit',
+    'cv.dl.days': '{n} working days',
+    'cv.dl.starts': 'Counting',
+    'cv.dl.starts.next_day': 'from the next day (the day after acceptance is day 1)',
+    'cv.dl.starts.same_day': 'from the same day (the day of acceptance is day 1)',
+    'cv.dl.extended': 'Extended by',
+    'cv.dl.suspended': 'Clock stopped for',
+    'cv.dl.zero': 'none',
+    'cv.dl.remaining': 'Time left',
+    'cv.dl.remaining.none': 'clock not running',
+    'cv.dl.warning': 'Warning',
+    'cv.dl.summary.promised': 'promised by {date}',
+    'cv.dl.steps': 'Time limits of the steps',
+    'cv.dl.s.name': 'Step',
+    'cv.dl.s.limit': 'Limit',
+    'cv.dl.s.due': 'Due',
+    'cv.dl.s.remaining': 'Time left',
+    'cv.dl.s.warning': 'Warning',
+    'cv.dl.s.done': 'done {date}',
+    'cv.su.caption': 'Ledger of special procedures and clock stops',
+    'cv.su.days': 'Working days stopped',
+    'cv.su.days.value': '{n} working days',
+    'cv.su.limit.value': 'at most {n} working days',
+    'cv.su.total': '{n} working days stopped in all; the due dates moved by as much.',
+    'cv.ext.title': 'Extensions',
+    'cv.ext.caption': 'Extensions of the time limit',
+    'cv.ext.days': 'Days',
+    'cv.ext.reason': 'Reason',
+    'cv.ext.by': 'Approved by',
+    'cv.ext.at': 'When',
+    'cv.ext.promised': 'Promised by',
+    'cv.ext.legal': 'Legal deadline',
+    'cv.ext.move': '{before} → {after}',
+    'cv.orig.title': 'Paper originals',
+    'cv.orig.lead': 'The paper originals of these materials were checked at the window:',
+    'cv.dv.title': 'Delivery and trips',
+    'cv.dv.method': 'Delivery',
+    'cv.dv.status': 'Status',
+    'cv.dv.options': 'Methods offered',
+    'cv.dv.free_post': 'Postage for this service is free (paid by the government).',
+    'cv.dv.recipient': 'Recipient',
+    'cv.dv.phone': 'Phone',
+    'cv.dv.address': 'Address',
+    'cv.dv.carrier': 'Carrier',
+    'cv.dv.tracking': 'Tracking number',
+    'cv.dv.dispatched': 'Posted',
+    'cv.dv.delivered': 'Delivered',
+    'cv.dv.trips': 'Trips',
+    'cv.dv.trips.value': '{n} / promised {m}',
+    'cv.dv.trips.0': 'no trip',
+    'cv.dv.trips.1': 'at most one trip',
+    'cv.dv.trips.n': 'as the guide says',
+    'cv.dv.trips.exceeded': 'More trips than promised',
+    'cv.dv.code': 'Pickup code',
+    'cv.dv.code.lead': 'The result is ready. Collect it at the window with this pickup code:',
+    'cv.dv.code.how': 'Show the pickup code at the window to collect the result. Bring your ID; do not tell anyone else the code.',
+    'cv.dv.copy': 'Copy the pickup code',
+    'cv.dv.copied': 'Pickup code copied.',
+    'cv.dv.copy.failed': 'Could not copy; please write the code down.',
+    'cv.dv.tracking.note': 'The result was posted with {carrier}, tracking number {no}.',
+    'cv.dc.method': 'How the result reaches you',
+    'cv.dc.window': 'Collect it at the comprehensive window of the service hall with a pickup code once it is out.',
+    'cv.dc.post': 'Posted to the address you give.',
+    'cv.dc.post.free': 'Posted free of charge to the address you give (the government pays the postage).',
+    'cv.dc.electronic': 'See and download the electronic result under “My cases”; no trip needed.',
+    'cv.dc.post.lead': 'Where should the result go? It is posted to this address.',
   },
 });
 
@@ -483,12 +701,43 @@ export function levelLabel(n) {
   return s === key ? t('cv.level', { n }) : s;
 }
 
-const WARNING_CLASS = { green: 'badge-on', yellow: 'badge-warn', red: 'badge-off' };
-
-/* A deadline-warning badge: the colour and the words (never colour alone). */
-export function warningBadge(w) {
+/*
+ * A deadline-warning badge: the colour, a shape and the words (never colour
+ * alone). zh: the API's warning_zh, used when the table has no word for w.
+ */
+export function warningBadge(w, zh) {
   if (!w) return NONE();
-  return el('span', { class: `badge cw-warning ${WARNING_CLASS[w] || 'badge-muted'}`, 'data-warning': w }, warningLabel(w));
+  const known = WARNING_LEVELS.includes(w);
+  return el(
+    'span',
+    { class: `badge cw-warning cw-warn-${known ? w : 'unknown'}`, 'data-warning': w },
+    el('span', { class: 'cw-warn-mark', 'aria-hidden': 'true' }),
+    warningLabel(w) === w && zh ? zh : warningLabel(w),
+  );
+}
+
+/*
+ * '剩余 3 个工作日' / '超期 2 个工作日' as a line, or null when the clock does
+ * not run. warning: the case's level; a red one whose working days left are
+ * not negative (a weekend after the due date: no working day has passed
+ * yet) says 已过承诺办结日期 rather than 今日到期.
+ */
+export function remainingEl(n, extraClass = '', warning = null) {
+  const s = remainingText(n);
+  if (!s) return null;
+  const v = Number(n);
+  const past = v >= 0 && (warning === 'red' || warning === 'severe');
+  return el(
+    'span',
+    { class: `cw-remaining ${v < 0 || past ? 'is-over' : v <= 1 ? 'is-near' : ''} ${extraClass}`.trim(), 'data-remaining': v },
+    past ? t('cv.remaining.past') : s,
+  );
+}
+
+/* The delivery's status in words (a window result that is ready is 待领取, a post one 待寄出). */
+function deliveryStatusText(d) {
+  if (!d || !d.status) return null;
+  return deliveryStatusLabel(d.status, d.status_zh, d.method);
 }
 
 function timeEl(value) {
@@ -560,8 +809,30 @@ const COLUMNS = {
   submitted_at: { label: 'cv.submitted', cell: (c) => timeEl(c.submitted_at) },
   accepted_at: { label: 'cv.accepted', cell: (c) => timeEl(c.accepted_at) },
   promised_due: { label: 'cv.promised', cell: (c) => dayEl(c.promised_due) },
-  warning: { label: 'cv.warning', cell: (c) => warningBadge(c.warning) },
+  warning: {
+    label: 'cv.warning',
+    cell: (c) => (c.warning ? el('div', { class: 'cw-warn-cell' }, warningBadge(c.warning, c.warning_zh), remainingEl(c.remaining_workdays, '', c.warning)) : NONE()),
+  },
+  delivery: {
+    label: 'cv.col.delivery',
+    cell: (c) =>
+      c.delivery && c.delivery.method
+        ? el(
+            'div',
+            { class: 'cw-delivery-cell', 'data-method': c.delivery.method, 'data-delivery-status': c.delivery.status || '' },
+            el('span', {}, deliveryMethodLabel(c.delivery.method, c.delivery.method_zh)),
+            c.delivery.status ? el('span', { class: `badge ${deliveryBadgeClass(c.delivery.status)}` }, deliveryStatusText(c.delivery)) : null,
+          )
+        : NONE(),
+  },
 };
+
+function deliveryBadgeClass(status) {
+  if (status === 'delivered') return 'badge-on';
+  if (status === 'ready') return 'badge-warn';
+  if (status === 'dispatched') return 'badge-flag';
+  return 'badge-muted';
+}
 
 const PAGE_SIZE = 20;
 
@@ -606,7 +877,7 @@ export function mountQueue(host, opts) {
               'select',
               { id: `${formId}-w`, name: 'warning' },
               el('option', { value: '', 'data-i18n': 'cv.filter.all' }),
-              ...['green', 'yellow', 'red'].map((w) => el('option', { value: w, 'data-i18n': `case.warning.${w}` })),
+              ...WARNING_LEVELS.map((w) => el('option', { value: w, 'data-i18n': `case.warning.${w}` })),
             ),
           )
         : null,
@@ -630,6 +901,12 @@ export function mountQueue(host, opts) {
   applyI18n(host);
 
   const state = { offset: 0, total: 0, cases: [], query: {} };
+  // ?warning=red (a link from a warning message) starts the queue filtered.
+  const askedWarning = new URLSearchParams(window.location.search).get('warning');
+  if (form.elements.warning && WARNING_LEVELS.includes(askedWarning)) {
+    form.elements.warning.value = askedWarning;
+    state.query.warning = askedWarning;
+  }
   const load = async () => {
     const params = new URLSearchParams();
     if (queue) params.set('queue', queue);
@@ -659,7 +936,13 @@ export function mountQueue(host, opts) {
       ...state.cases.map((c) =>
         el(
           'tr',
-          { 'data-case': c.id, 'data-state': c.state, 'data-warning': c.warning || null, class: c.warning ? `cw-row-${c.warning}` : null },
+          {
+            'data-case': c.id,
+            'data-state': c.state,
+            'data-warning': c.warning || null,
+            'data-remaining': c.remaining_workdays ?? null,
+            class: c.warning ? `cw-row-${c.warning}` : null,
+          },
           ...columns.map((k) => {
             const cell = COLUMNS[k].cell(c, { caseHref });
             return el('td', { 'data-label': t(COLUMNS[k].label) }, cell);
@@ -787,11 +1070,15 @@ function render(page) {
     'div',
     { class: 'cw-main' },
     factsSection(c),
+    deadlinesSection(c),
+    suspensionsSection(c),
+    extensionsSection(c),
+    deliverySection(c),
     applicantSection(c),
     valuesSection(c, page.form ? page.form.fields : []),
     materialsSection(c),
+    originalsSection(c),
     stepsSection(c),
-    c.suspensions && c.suspensions.length ? suspensionsSection(c) : null,
     eventsSection(page),
   );
   const side = el('div', { class: 'cw-side' }, actionsSection(page), noticesSection(c), c.flags ? flagsSection(c) : null);
@@ -823,6 +1110,7 @@ function facts(rows) {
 
 function factsSection(c) {
   const item = c.item || {};
+  const dl = c.deadlines || null;
   const next = c.next_step ? t('cv.next.value', { name: c.next_step.name, level: levelLabel(c.next_step.authority_level) }) : null;
   return section(
     'case-facts',
@@ -843,14 +1131,15 @@ function factsSection(c) {
       ['cv.window', c.accepted_window ? [c.accepted_window.name, c.accepted_window.code].filter(Boolean).join(' ') : null],
       ['cv.clerk', nameOf(c.accepted_by) || null],
       ['cv.correction.due', c.correction_due ? dayEl(c.correction_due) : undefined],
-      ['cv.promised', dayEl(c.promised_due), { 'data-role': 'promised' }],
-      ['cv.legal', dayEl(c.legal_due)],
-      ['cv.warning', warningBadge(c.warning)],
-      ['cv.extended', c.extended_days ? t('cv.extended.value', { n: c.extended_days }) : undefined],
+      // the dates, the warning, trips and delivery have their own panels when the server gives them
+      ['cv.promised', dl ? undefined : dayEl(c.promised_due), { 'data-role': 'promised' }],
+      ['cv.legal', dl ? undefined : dayEl(c.legal_due)],
+      ['cv.warning', c.warning ? el('span', { class: 'cw-warn-cell' }, warningBadge(c.warning, c.warning_zh), remainingEl(dl ? dl.remaining_workdays : c.remaining_workdays, '', c.warning)) : null],
+      ['cv.extended', !dl && c.extended_days ? t('cv.extended.value', { n: c.extended_days }) : undefined],
       ['cv.corrections', c.corrections ?? null],
-      ['cv.trips', c.trips ?? null],
+      ['cv.trips', c.trips && typeof c.trips === 'object' ? undefined : (c.trips ?? null)],
       ['cv.decided', c.decided_at ? timeEl(c.decided_at) : undefined],
-      ['cv.delivery', c.delivery ? deliveryText(c.delivery) : undefined],
+      ['cv.delivery', c.delivery && typeof c.delivery !== 'object' ? deliveryText(c.delivery) : undefined],
       ['cv.closed', c.closed_at ? timeEl(c.closed_at) : undefined],
     ]),
   );
@@ -858,10 +1147,8 @@ function factsSection(c) {
 
 /* The delivery as the API gives it: a method name, or {method, ...}. */
 function deliveryText(d) {
-  const m = typeof d === 'object' ? d.method : d;
-  const key = `d.deliver.${m}`;
-  const s = t(key);
-  return s === key ? String(m) : s;
+  if (typeof d === 'object' && d) return d.method ? deliveryMethodLabel(d.method, d.method_zh) : null;
+  return deliveryMethodLabel(d);
 }
 
 function applicantSection(c) {
@@ -1063,18 +1350,255 @@ function stepsSection(c) {
   return section('case-steps', 'cv.steps', el('ol', { class: 'cw-steps' }, ...items));
 }
 
-function suspensionsSection(c) {
-  const rows = c.suspensions.map((s) =>
+/* ---------------------------------------------------------------- time limits, ledger, delivery */
+
+/*
+ * These sections are shared with the portal's case page (web/portal/cases.js),
+ * which shows the applicant the same facts without the staff's warning
+ * colours. opts.audience: 'staff' (default) or 'applicant'. Each returns a
+ * <section class="panel"> whose texts are data-i18n keys (the caller runs
+ * applyI18n), or null when the case has nothing to show there.
+ */
+
+/* A small table: rows of cells, columns of i18n keys, in a labelled scroll region. */
+function dataTable(id, captionKey, heads, rows, attrs = {}) {
+  const captionId = `${id}-caption`;
+  return el(
+    'div',
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': captionId },
     el(
-      'li',
-      { class: 'cw-susp', 'data-kind': s.kind },
-      el('strong', {}, suspensionKindLabel(s.kind, s.kind_zh)),
-      s.limit_days ? ` · ${t('cv.s.limit.value', { n: s.limit_days })}` : '',
-      el('span', { class: 'who-sub' }, `${t('cv.su.started')}：${formatTime(s.started_at)} · ${t('cv.su.ended')}：${s.ended_at ? formatTime(s.ended_at) : t('cv.su.open')}`),
-      s.reason ? el('span', { class: 'who-sub prewrap' }, `${t('cv.su.reason')}：${s.reason}`) : null,
+      'table',
+      { class: 'data-table cw-table', ...attrs },
+      el('caption', { id: captionId, class: 'visually-hidden', 'data-i18n': captionKey }),
+      el('thead', {}, el('tr', {}, ...heads.map((k) => el('th', { scope: 'col', 'data-i18n': k })))),
+      el(
+        'tbody',
+        {},
+        ...rows.map((r) => el('tr', r.attrs || {}, ...r.cells.map((cell, j) => el('td', { 'data-label': t(heads[j]) }, cell === null || cell === undefined || cell === '' ? NONE() : cell)))),
+      ),
     ),
   );
-  return section('case-suspensions', 'cv.suspensions', el('ul', { class: 'cw-plain' }, ...rows));
+}
+
+/* 'YYYY-MM-DD' and, when the original differs, '原定 YYYY-MM-DD' under it. */
+function dueWithOriginal(due, original, role) {
+  return el(
+    'span',
+    { class: 'cw-due' },
+    el('strong', { 'data-role': role }, due ? dayEl(due) : NONE()),
+    original && due && original !== due ? el('span', { class: 'who-sub cw-original', 'data-role': `${role}-original` }, t('cv.dl.original', { date: formatDay(original) })) : null,
+  );
+}
+
+function daysText(n) {
+  const v = Number(n) || 0;
+  return v ? t('cv.dl.days', { n: v }) : t('cv.dl.zero');
+}
+
+/*
+ * 办理时限: both due dates with the originals when they moved, the limits, the
+ * counting rule, the extension and suspended days, the working days left and
+ * the warning (staff); then each step's due date, warning and days left.
+ */
+export function deadlinesSection(c, { audience = 'staff' } = {}) {
+  const d = c.deadlines;
+  const staff = audience !== 'applicant';
+  if (!d) {
+    if (!c.accepted_at && !c.promised_due) return section('case-deadlines', 'cv.dl.title', el('p', { class: 'empty-note', 'data-i18n': 'cv.dl.none' }));
+    return null;
+  }
+  const running = d.running ? 'yes' : c.state === 'suspended' ? 'suspended' : 'no';
+  const summary = el(
+    'div',
+    { class: `cw-dl-summary cw-dl-${staff ? d.warning || 'none' : 'plain'}`, 'data-role': 'deadline-summary', 'data-warning': d.warning || '' },
+    staff && d.warning ? warningBadge(d.warning, d.warning_zh) : null,
+    d.running && d.remaining_workdays !== null && d.remaining_workdays !== undefined
+      ? remainingEl(d.remaining_workdays, 'cw-dl-big', d.warning)
+      : el('span', { class: 'cw-remaining cw-dl-big' }, t(`cv.dl.running.${running}`)),
+    d.promised_due ? el('span', { class: 'cw-dl-promised' }, t('cv.dl.summary.promised', { date: formatDay(d.promised_due) })) : null,
+  );
+  const startsKey = `cv.dl.starts.${d.starts}`;
+  const rows = [
+    ['cv.dl.running', el('span', { 'data-role': 'clock', 'data-running': running }, t(`cv.dl.running.${running}`))],
+    ['cv.dl.promised', dueWithOriginal(d.promised_due, d.promised_due_original, 'promised')],
+    ['cv.dl.legal', dueWithOriginal(d.legal_due, d.legal_due_original, 'legal')],
+    ['cv.dl.promised.days', d.promised_days !== undefined && d.promised_days !== null ? t('cv.dl.days', { n: d.promised_days }) : null],
+    ['cv.dl.legal.days', d.legal_days !== undefined && d.legal_days !== null ? t('cv.dl.days', { n: d.legal_days }) : null],
+    ['cv.dl.starts', d.starts ? (t(startsKey) === startsKey ? String(d.starts) : t(startsKey)) : null],
+    ['cv.dl.extended', el('span', { 'data-role': 'dl-extended' }, daysText(d.extended_days))],
+    ['cv.dl.suspended', el('span', { 'data-role': 'dl-suspended' }, daysText(d.suspended_workdays))],
+    ['cv.dl.remaining', d.running ? remainingEl(d.remaining_workdays, '', d.warning) || NONE() : t('cv.dl.remaining.none')],
+  ];
+  if (staff) rows.push(['cv.dl.warning', warningBadge(d.warning, d.warning_zh)]);
+  const steps = (Array.isArray(c.steps) ? c.steps : []).filter((s) => s.due || s.limit_days);
+  const current = c.next_step ? c.next_step.index : null;
+  const stepHeads = staff ? ['cv.dl.s.name', 'cv.dl.s.limit', 'cv.dl.s.due', 'cv.dl.s.remaining', 'cv.dl.s.warning'] : ['cv.dl.s.name', 'cv.dl.s.limit', 'cv.dl.s.due', 'cv.dl.s.remaining'];
+  const stepRows = steps.map((s) => {
+    const done = Boolean(s.done_at);
+    const cells = [
+      el('span', {}, s.name, s.index === current && isOpenState(c.state) ? el('span', { class: 'badge badge-current cw-inline-badge' }, t('cv.s.current')) : null),
+      s.limit_days !== undefined && s.limit_days !== null ? t('cv.dl.days', { n: s.limit_days }) : null,
+      dayEl(s.due),
+      done ? t('cv.dl.s.done', { date: formatDay(s.done_at) }) : remainingEl(s.remaining_workdays, '', s.warning),
+    ];
+    if (staff) cells.push(done || !s.warning ? null : warningBadge(s.warning, s.warning_zh));
+    return { attrs: { 'data-index': s.index, 'data-warning': done ? null : s.warning || null }, cells };
+  });
+  const dl = el('dl', { class: 'facts cw-facts' });
+  for (const [k, v] of rows) if (v !== null && v !== undefined) dl.append(el('dt', { 'data-i18n': k }), el('dd', {}, v));
+  return section(
+    'case-deadlines',
+    'cv.dl.title',
+    summary,
+    dl,
+    stepRows.length ? el('h3', { class: 'subpanel-title cw-sub', id: 'case-deadlines-steps', 'data-i18n': 'cv.dl.steps' }) : null,
+    stepRows.length ? dataTable('case-dl-steps', 'cv.dl.steps', stepHeads, stepRows, { 'data-role': 'step-deadlines' }) : null,
+  );
+}
+
+/* 中止 / 特别程序 ledger: every clock stop with its working days. */
+export function suspensionsSection(c) {
+  const list = Array.isArray(c.suspensions) ? c.suspensions : [];
+  if (!list.length) return null;
+  const rows = list.map((s) => ({
+    attrs: { 'data-kind': s.kind, 'data-open': s.ended_at ? null : 'true' },
+    cells: [
+      el('strong', {}, suspensionKindLabel(s.kind, s.kind_zh)),
+      s.reason ? el('span', { class: 'prewrap' }, s.reason) : null,
+      timeEl(s.started_at),
+      s.ended_at ? timeEl(s.ended_at) : el('span', { class: 'badge badge-warn' }, t('cv.su.open')),
+      s.workdays !== undefined && s.workdays !== null ? el('span', { 'data-role': 'workdays' }, t('cv.su.days.value', { n: s.workdays })) : null,
+      s.limit_days ? t('cv.su.limit.value', { n: s.limit_days }) : null,
+    ],
+  }));
+  const total = list.reduce((n, s) => n + (Number(s.workdays) || 0), 0);
+  return section(
+    'case-suspensions',
+    'cv.suspensions',
+    dataTable('case-su', 'cv.su.caption', ['cv.su.kind', 'cv.su.reason', 'cv.su.started', 'cv.su.ended', 'cv.su.days', 'cv.su.limit'], rows),
+    total ? el('p', { class: 'cw-table-note', 'data-role': 'suspended-total' }, t('cv.su.total', { n: total })) : null,
+  );
+}
+
+/* 延期记录 (行政许可法 §42): days, reason, who, when, and how the dates moved. */
+export function extensionsSection(c) {
+  const list = Array.isArray(c.extensions) ? c.extensions : [];
+  if (!list.length) return null;
+  const move = (before, after) => (before && after && before !== after ? t('cv.ext.move', { before: formatDay(before), after: formatDay(after) }) : formatDay(after || before));
+  const rows = list.map((x) => ({
+    cells: [
+      t('cv.dl.days', { n: x.days }),
+      x.reason ? el('span', { class: 'prewrap' }, x.reason) : null,
+      nameOf(x.by) || null,
+      timeEl(x.at),
+      move(x.promised_due_before, x.promised_due),
+      move(x.legal_due_before, x.legal_due),
+    ],
+  }));
+  return section(
+    'case-extensions',
+    'cv.ext.title',
+    dataTable('case-ext', 'cv.ext.caption', ['cv.ext.days', 'cv.ext.reason', 'cv.ext.by', 'cv.ext.at', 'cv.ext.promised', 'cv.ext.legal'], rows),
+  );
+}
+
+/* 纸质原件: the materials whose paper originals the window checked. */
+export function originalsSection(c) {
+  const list = Array.isArray(c.originals) ? c.originals : [];
+  if (!list.length) return null;
+  return section(
+    'case-originals',
+    'cv.orig.title',
+    el('p', { class: 'cw-table-note', 'data-i18n': 'cv.orig.lead' }),
+    el('ul', { class: 'cw-plain cw-originals' }, ...list.map((o) => el('li', { 'data-index': o.index }, `${Number(o.index) + 1}. ${o.name}`))),
+  );
+}
+
+/* 跑动次数 n / 承诺 m, flagged when more than the item declares. */
+function tripsEl(trips) {
+  if (trips === null || trips === undefined) return null;
+  if (typeof trips !== 'object') return String(trips);
+  const declared = trips.declared === undefined || trips.declared === null ? null : String(trips.declared);
+  const key = declared !== null ? `cv.dv.trips.${declared}` : null;
+  const promise = key && t(key) !== key ? t(key) : declared;
+  return el(
+    'span',
+    { class: 'cw-trips', 'data-role': 'trips', 'data-count': trips.count ?? 0, 'data-exceeded': trips.exceeded ? 'true' : 'false' },
+    promise !== null ? t('cv.dv.trips.value', { n: trips.count ?? 0, m: promise }) : String(trips.count ?? 0),
+    trips.exceeded ? el('span', { class: 'badge badge-off cw-inline-badge' }, t('cv.dv.trips.exceeded')) : null,
+  );
+}
+
+/*
+ * 送达与跑动: the method and its status, the post address (masked for those
+ * who see it masked), carrier and tracking number, the pickup code for the
+ * applicant while the result waits at the window (large, with a copy button
+ * and how to use it), the free-post note, and the trips.
+ */
+export function deliverySection(c, { audience = 'staff', extra = null } = {}) {
+  const d = c.delivery && typeof c.delivery === 'object' ? c.delivery : null;
+  if (!d && (c.trips === undefined || c.trips === null)) return null;
+  const post = d && d.post ? d.post : null;
+  const code = d && d.pickup_code && audience === 'applicant' && d.status === 'ready' ? pickupCodeBox(d.pickup_code) : null;
+  const rows = [];
+  if (d) {
+    rows.push(['cv.dv.method', el('span', { 'data-role': 'delivery-method', 'data-method': d.method || '' }, d.method ? deliveryMethodLabel(d.method, d.method_zh) : NONE())]);
+    if (d.status) rows.push(['cv.dv.status', el('span', { class: `badge ${deliveryBadgeClass(d.status)}`, 'data-role': 'delivery-status', 'data-status': d.status }, deliveryStatusText(d))]);
+    if (audience === 'staff' && d.status !== 'delivered' && Array.isArray(d.options) && d.options.length > 1) rows.push(['cv.dv.options', d.options.map((m) => deliveryMethodLabel(m)).join(lang() === 'en' ? ', ' : '、')]);
+    if (post && (d.method === 'post' || post.carrier)) {
+      rows.push(['cv.dv.recipient', post.recipient || null]);
+      rows.push(['cv.dv.phone', post.phone ? el('span', { class: 'masked' }, post.phone) : null]);
+      rows.push(['cv.dv.address', post.address ? el('span', { class: 'prewrap' }, post.address) : null]);
+      if (post.carrier) rows.push(['cv.dv.carrier', post.carrier]);
+      if (post.tracking_no) rows.push(['cv.dv.tracking', el('span', { class: 'cw-mono', 'data-role': 'tracking-no' }, post.tracking_no)]);
+      if (post.dispatched_at) rows.push(['cv.dv.dispatched', timeEl(post.dispatched_at)]);
+    }
+    if (d.delivered_at) rows.push(['cv.dv.delivered', timeEl(d.delivered_at)]);
+  }
+  if (c.trips !== undefined && c.trips !== null) rows.push(['cv.dv.trips', tripsEl(c.trips)]);
+  const dl = el('dl', { class: 'facts cw-facts' });
+  for (const [k, v] of rows) if (v !== null && v !== undefined) dl.append(el('dt', { 'data-i18n': k }), el('dd', {}, v));
+  // 免费寄递: for a result going by post, or while the applicant may still choose post
+  const freePost = d && d.free_post && (d.method === 'post' || (d.status === 'pending' && Array.isArray(d.options) && d.options.includes('post')));
+  return section(
+    'case-delivery',
+    'cv.dv.title',
+    code,
+    audience === 'applicant' && post && post.tracking_no && d.status === 'dispatched'
+      ? el('p', { class: 'notice-ok cw-tracking-note' }, t('cv.dv.tracking.note', { carrier: post.carrier || '', no: post.tracking_no }))
+      : null,
+    dl,
+    freePost ? el('p', { class: 'cw-free-post', 'data-role': 'free-post' }, el('span', { class: 'badge badge-on', 'aria-hidden': 'true' }, '✉'), ' ', t('cv.dv.free_post')) : null,
+    extra,
+  );
+}
+
+/* The pickup code, large and copyable, with what to do with it. */
+function pickupCodeBox(code) {
+  const status = el('p', { class: 'cw-copy-status', role: 'status' });
+  const copy = el('button', { type: 'button', class: 'btn btn-secondary btn-small', 'data-role': 'copy-code' }, t('cv.dv.copy'));
+  const codeEl = el('span', { class: 'cw-pickup-code', id: 'pickup-code', 'data-role': 'pickup-code' }, String(code));
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(String(code));
+      status.textContent = t('cv.dv.copied');
+    } catch {
+      const range = document.createRange();
+      range.selectNodeContents(codeEl);
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      status.textContent = t('cv.dv.copy.failed');
+    }
+  });
+  return el(
+    'div',
+    { class: 'cw-pickup', 'data-role': 'pickup' },
+    el('p', { class: 'cw-pickup-lead' }, t('cv.dv.code.lead')),
+    el('p', { class: 'cw-pickup-row' }, el('span', { class: 'visually-hidden' }, t('cv.dv.code')), codeEl, copy),
+    el('p', { class: 'cw-pickup-how' }, t('cv.dv.code.how')),
+    status,
+  );
 }
 
 function noticesSection(c) {
@@ -1141,7 +1665,8 @@ function eventDetail(e, c) {
   if (d.channel) parts.push(channelLabel(d.channel));
   if (d.due) parts.push(t('cv.e.due', { date: formatDay(d.due) }));
   if (d.days) parts.push(t('cv.e.days', { n: d.days }));
-  if (d.method) parts.push(t('cv.e.method', { m: t(`d.deliver.${d.method}`) }));
+  if (d.method) parts.push(t('cv.e.method', { m: deliveryMethodLabel(d.method) }));
+  if (d.carrier || d.tracking_no) parts.push([d.carrier, d.tracking_no].filter(Boolean).join(' '));
   if (d.decision) parts.push(t('cv.e.decision', { d: t(`d.decide.${d.decision}`) }));
   if (d.procedure) parts.push(t('cv.e.procedure', { p: suspensionKindLabel(d.procedure) }));
   if (d.result) parts.push(t('cv.e.result', { r: d.result }));
@@ -1215,9 +1740,12 @@ const DIALOGS = {
     tone: 'primary',
   },
   decide: { build: decideFields, body: decideBody, tone: 'primary' },
+  dispatch: { build: dispatchFields, body: dispatchBody, tone: 'primary' },
   deliver: {
-    build: () => [radios('method', 'd.deliver.method', ['window', 'post', 'electronic'].map((m) => [m, `d.deliver.${m}`]), 'window')],
-    body: (f) => ({ method: f.querySelector('input[name="method"]:checked')?.value || 'window' }),
+    build: deliverFields,
+    body: deliverBody,
+    lead: (c) => (deliveryMethodOf(c) ? `d.deliver.lead.${deliveryMethodOf(c)}` : 'd.deliver.lead'),
+    submit: (c) => (['window', 'post'].includes(deliveryMethodOf(c)) ? `d.deliver.submit.${deliveryMethodOf(c)}` : 'd.deliver.submit'),
     tone: 'primary',
   },
   suspend: { build: suspendFields, body: (f) => ({ procedure: val(f, 'procedure'), reason: val(f, 'reason') }) },
@@ -1330,13 +1858,13 @@ function openDialog(page, action, opener) {
   const spec = DIALOGS[action];
   const dialog = dialogElement();
   const k = dkey(action);
-  const submit = el('button', { type: 'submit', class: `btn ${spec.tone === 'danger' ? 'btn-danger' : 'btn-primary'}`, 'data-i18n': `${k}.submit` });
+  const submit = el('button', { type: 'submit', class: `btn ${spec.tone === 'danger' ? 'btn-danger' : 'btn-primary'}`, 'data-i18n': spec.submit ? spec.submit(c) : `${k}.submit` });
   const cancel = el('button', { type: 'button', class: 'btn btn-secondary', 'data-role': 'cancel', 'data-i18n': 'd.cancel' });
   const form = el(
     'form',
     { class: 'form', novalidate: true, 'data-action': action },
     el('h2', { id: 'cw-dialog-title', class: 'subpanel-title' }, caseActionLabel(action)),
-    el('p', { class: 'cw-dialog-lead', 'data-i18n': `${k}.lead` }),
+    el('p', { class: 'cw-dialog-lead', 'data-i18n': spec.lead ? spec.lead(c) : `${k}.lead` }),
     el('p', { class: 'cw-dialog-case' }, `${c.case_no || ''} · ${nameOf(c.item)}`),
     el('div', { class: 'form-alert', role: 'alert', hidden: true }),
     ...spec.build(c),
@@ -1403,6 +1931,12 @@ function focusMessage(page) {
 /* A refusal in the dialog: a 422's list of faults, or the problem at its field. */
 function showDialogProblem(form, err) {
   const errors = Array.isArray(err.errors) ? err.errors : [];
+  // 422 pickup_code_wrong (the code is the problem's code or, beside it, its reason)
+  if (form.elements.pickup_code && err.status === 422 && !errors.length) {
+    clearErrors(form);
+    showHint(form, 'pickup_code', t('d.deliver.code.wrong'));
+    return;
+  }
   if (err.status === 422 && errors.length) {
     clearErrors(form);
     const list = el('ul', { class: 'error-list' });
@@ -1648,4 +2182,170 @@ function suspendFields(c) {
     ),
     textArea('reason', 'd.reason', { required: true }),
   ];
+}
+
+/* ---------------------------------------------------------------- delivery dialogs */
+
+/* The method the applicant chose (docs/cases.md "Delivery and trips"), or null from an older answer. */
+function deliveryMethodOf(c) {
+  return c.delivery && typeof c.delivery === 'object' && ['window', 'post', 'electronic'].includes(c.delivery.method) ? c.delivery.method : null;
+}
+
+const CARRIERS = [
+  ['EMS', 'd.dispatch.carrier.ems'],
+  ['中国邮政', 'd.dispatch.carrier.post'],
+  ['顺丰速运', 'd.dispatch.carrier.sf'],
+  ['京东物流', 'd.dispatch.carrier.jd'],
+];
+
+function textInput(name, labelKey, { required = false, hint = null, ...attrs } = {}) {
+  const id = uid(`d-${name}`);
+  const hintId = hint ? `${id}-hint` : null;
+  return el(
+    'div',
+    { class: 'field' },
+    el('label', { for: id }, el('span', { 'data-i18n': labelKey }), required ? requiredMark() : null),
+    el('input', { id, name, type: 'text', required, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': hintId, ...attrs }),
+    hint ? el('p', { class: 'field-hint', id: hintId, 'data-i18n': hint }) : null,
+  );
+}
+
+/* Where the post goes (as the server shows it to the window) above the form. */
+function postAddressNote(c) {
+  const p = c.delivery && c.delivery.post;
+  if (!p || !(p.recipient || p.address)) return null;
+  return el('p', { class: 'cw-dialog-case', 'data-role': 'post-to' }, t('d.dispatch.to', { who: p.recipient || '', phone: p.phone || '', address: p.address || '' }));
+}
+
+/* 寄出: the carrier and the tracking number. */
+function dispatchFields(c) {
+  const id = uid('d-carrier');
+  return [
+    postAddressNote(c),
+    el(
+      'div',
+      { class: 'field' },
+      el('label', { for: id }, el('span', { 'data-i18n': 'd.dispatch.carrier' }), requiredMark()),
+      el(
+        'select',
+        { id, name: 'carrier', required: true },
+        el('option', { value: '', 'data-i18n': 'd.dispatch.carrier.choose' }),
+        ...CARRIERS.map(([v, key]) => el('option', { value: v, 'data-i18n': key })),
+      ),
+    ),
+    textInput('tracking_no', 'd.dispatch.tracking', { required: true, hint: 'd.dispatch.tracking.hint', maxlength: 30, autocapitalize: 'characters' }),
+  ].filter(Boolean);
+}
+
+function dispatchBody(form) {
+  const tracking = val(form, 'tracking_no').replace(/\s+/g, '').toUpperCase();
+  if (!/^[0-9A-Z]{6,30}$/.test(tracking)) throw new FormHint('tracking_no', 'd.dispatch.tracking.format');
+  return { carrier: val(form, 'carrier'), tracking_no: tracking };
+}
+
+/*
+ * 送达: at the window the applicant's pickup code; by post the confirmation
+ * of receipt (the carrier and number shown); electronically nothing. An
+ * answer without the delivery object (an older server) keeps the choice of
+ * method.
+ */
+function deliverFields(c) {
+  const m = deliveryMethodOf(c);
+  if (!m) return [radios('method', 'd.deliver.method', ['window', 'post', 'electronic'].map((x) => [x, `d.deliver.${x}`]), 'window')];
+  if (m === 'window') {
+    return [textInput('pickup_code', 'd.deliver.code', { required: true, hint: 'd.deliver.code.hint', inputmode: 'numeric', maxlength: 8, pattern: '[0-9]{8}', class: 'cw-code-input' })];
+  }
+  if (m === 'post') {
+    const p = (c.delivery && c.delivery.post) || {};
+    return [postAddressNote(c), p.tracking_no ? el('p', { 'data-role': 'post-tracking' }, t('d.deliver.post.info', { carrier: p.carrier || '', no: p.tracking_no })) : null].filter(Boolean);
+  }
+  return [];
+}
+
+function deliverBody(form, c) {
+  const m = deliveryMethodOf(c);
+  if (!m) return { method: form.querySelector('input[name="method"]:checked')?.value || 'window' };
+  if (m !== 'window') return { method: m };
+  const code = val(form, 'pickup_code').replace(/\s+/g, '');
+  if (!/^\d{8}$/.test(code)) throw new FormHint('pickup_code', 'd.deliver.code.format');
+  return { method: 'window', pickup_code: code };
+}
+
+/* ---------------------------------------------------------------- the applicant's choice of delivery */
+
+/*
+ * The applicant's choice of how the result reaches them (apply.html at
+ * submission, cases.html until the result is out): one radio per method the
+ * item offers, and for post the recipient, phone and address. Controls are
+ * named by the API's paths (delivery.method, delivery.post.phone ...) so a
+ * 422 lands at its field. opts: options (the item's delivery codes), value
+ * ({method, post} or null), freePost, defaults ({recipient, phone}: the
+ * account's, for an empty address form), idPrefix.
+ * Returns {element, value(), check(form)}: value() is the body's
+ * {"method", "post"?}; check(form) marks what is missing and answers false.
+ */
+export function deliveryChoice({ options, value = null, freePost = false, defaults = {}, idPrefix = 'dv' }) {
+  const methods = (Array.isArray(options) ? options : []).filter((m) => ['window', 'post', 'electronic'].includes(m));
+  const chosen = value && methods.includes(value.method) ? value.method : methods[0];
+  const post = (value && value.post) || {};
+  const radiosBox = el(
+    'fieldset',
+    { class: 'cw-choices cw-delivery-choice', id: `${idPrefix}-method`, 'data-field': 'delivery.method' },
+    el('legend', {}, t('cv.dc.method')),
+    ...methods.map((m) =>
+      el(
+        'label',
+        { class: 'check cw-check-material' },
+        el('input', { type: 'radio', name: `${idPrefix}-method`, value: m, checked: m === chosen }),
+        el('span', {}, deliveryMethodLabel(m), el('span', { class: 'who-sub' }, t(m === 'post' && freePost ? 'cv.dc.post.free' : `cv.dc.${m}`))),
+      ),
+    ),
+  );
+  const input = (key, labelKey, attrs, tag = 'input') => {
+    const id = `${idPrefix}-${key}`;
+    const control = el(tag, { id, name: `delivery.post.${key}`, required: true, ...attrs });
+    control.value = post[key] || defaults[key] || '';
+    return el('div', { class: 'field' }, el('label', { for: id }, t(labelKey), el('span', { class: 'req', 'aria-hidden': 'true' }, ' *')), control);
+  };
+  const postBox = el(
+    'div',
+    { class: 'cw-post-fields', 'data-role': 'post-fields' },
+    el('p', { class: 'field-hint' }, t('cv.dc.post.lead')),
+    el(
+      'div',
+      { class: 'form-grid' },
+      input('recipient', 'cv.dv.recipient', { type: 'text', autocomplete: 'name', maxlength: 50 }),
+      input('phone', 'cv.dv.phone', { type: 'tel', autocomplete: 'tel', inputmode: 'tel', maxlength: 30 }),
+      el('div', { class: 'field-wide' }, input('address', 'cv.dv.address', { rows: 2, autocomplete: 'street-address', maxlength: 200 }, 'textarea')),
+    ),
+  );
+  const element = el('div', { class: 'cw-delivery-form' }, radiosBox, postBox);
+  const method = () => element.querySelector(`input[name="${idPrefix}-method"]:checked`)?.value || chosen;
+  const sync = () => {
+    const isPost = method() === 'post';
+    postBox.hidden = !isPost;
+    for (const c of postBox.querySelectorAll('input, textarea')) c.disabled = !isPost;
+  };
+  radiosBox.addEventListener('change', sync);
+  sync();
+  return {
+    element,
+    value() {
+      const m = method();
+      if (m !== 'post') return { method: m };
+      const v = (k) => String(postBox.querySelector(`[name="delivery.post.${k}"]`).value).trim();
+      return { method: m, post: { recipient: v('recipient'), phone: v('phone'), address: v('address') } };
+    },
+    check(form) {
+      if (method() !== 'post') return true;
+      let ok = true;
+      for (const c of postBox.querySelectorAll('input, textarea')) {
+        if (String(c.value).trim() === '') {
+          markInvalid(form, c, t('form.required'));
+          ok = false;
+        }
+      }
+      return ok;
+    },
+  };
 }

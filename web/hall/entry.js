@@ -6,8 +6,10 @@
 // 2. name the applicant (user name, 居民身份证号 or 统一社会信用代码);
 // 3. fill the form (one control per field type, docs/catalogue.md "Form");
 // 4. tick each material whose paper original was checked at the counter;
+// 5. the applicant's choice of delivery (window, post with the address, or
+//    electronic: the item's methods, docs/cases.md "Delivery and trips");
 // then POST /api/v1/cases {item, values, materials: [{index, paper: true}],
-// submit: true, channel: "window", applicant} with an Idempotency-Key. The
+// delivery, submit: true, channel: "window", applicant} with an Idempotency-Key. The
 // key stays the same while the body does (a retry after a lost answer gets
 // the same case back), and is new for any other body. A 422 lists every
 // fault; each shows under its field (values.<key>, materials[i], applicant)
@@ -16,7 +18,7 @@
 
 import { api, apiGet, ApiError } from '../common/api.js';
 import { caseStateBadge, materialSourceLabel } from '../common/case-text.js';
-import { fieldLabel, newIdempotencyKey } from '../common/case-view.js';
+import { deliveryChoice, fieldLabel, newIdempotencyKey } from '../common/case-view.js';
 import { addMessages, applyI18n, lang, onLangChange, t } from '../common/i18n.js';
 import { el } from '../common/layout.js';
 import { goToLogin } from '../common/session.js';
@@ -57,6 +59,8 @@ addMessages({
     'he.m.allows': '可容缺',
     'he.m.commitment': '可告知承诺',
     'he.submit': '提交申请',
+    'he.delivery': '5. 结果送达',
+    'he.delivery.lead': '询问申请人希望以何种方式领取办理结果。选择邮寄的，请录入收件人、联系电话和邮寄地址。',
     'he.errors': '申请有 {n} 处问题，请逐项修改：',
     'he.done.title': '申请已录入',
     'he.done.code': '查询码',
@@ -98,6 +102,8 @@ addMessages({
     'he.m.allows': 'may be missing',
     'he.m.commitment': 'commitment allowed',
     'he.submit': 'Submit the application',
+    'he.delivery': '5. Delivery of the result',
+    'he.delivery.lead': 'Ask the applicant how they want the result. For post, enter the recipient, phone and postal address.',
     'he.errors': 'The application has {n} problems:',
     'he.done.title': 'Application entered',
     'he.done.code': 'Query code',
@@ -110,6 +116,7 @@ addMessages({
 const ui = {
   item: null, // the guide's item document
   sent: null, // {json, key}: the last body sent and its Idempotency-Key
+  delivery: null, // the choice of delivery (common/case-view.js deliveryChoice), when the item offers one
 };
 
 init();
@@ -214,7 +221,20 @@ function renderItemForm(keep) {
   const mats = ui.item.materials || [];
   const list = document.getElementById('entry-materials');
   list.replaceChildren(...(mats.length ? mats.map((m, i) => materialRow(m, i, paper.has(String(i)))) : [el('li', { class: 'empty-note' }, t('he.materials.none'))]));
+  renderDelivery(keep && ui.delivery ? ui.delivery.value() : null);
   applyI18n(form);
+}
+
+/* 5. 结果送达: the item's methods; post asks for the address. Faults find their control by data-path. */
+function renderDelivery(value) {
+  const panel = document.getElementById('entry-delivery');
+  const options = Array.isArray(ui.item.delivery) ? ui.item.delivery : [];
+  ui.delivery = options.length ? deliveryChoice({ options, value, freePost: Boolean(ui.item.free_post), idPrefix: 'edv' }) : null;
+  panel.hidden = !ui.delivery;
+  if (!ui.delivery) return;
+  for (const c of ui.delivery.element.querySelectorAll('[name^="delivery.post."]')) c.dataset.path = c.name;
+  ui.delivery.element.querySelector('fieldset').dataset.path = 'delivery.method';
+  document.getElementById('entry-delivery-choice').replaceChildren(ui.delivery.element);
 }
 
 function fieldControl(f, value) {
@@ -331,10 +351,15 @@ async function submit() {
     showEntryErrors(form, [{ path: 'applicant', message_zh: t('form.required'), message_en: t('form.required') }], t('form.check'));
     return;
   }
+  if (ui.delivery && !ui.delivery.check(form)) {
+    showEntryErrors(form, [], t('form.check'));
+    return;
+  }
   const body = {
     item: ui.item.impl_code,
     values: collectValues(form),
     materials: [...form.querySelectorAll('input[name="paper"]:checked')].map((i) => ({ index: Number(i.value), paper: true })),
+    ...(ui.delivery ? { delivery: ui.delivery.value() } : {}),
     submit: true,
     channel: 'window',
     applicant,

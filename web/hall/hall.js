@@ -13,6 +13,7 @@ import { apiGet } from '../common/api.js';
 import { addMessages, onLangChange, t } from '../common/i18n.js';
 import { renderLayout, setHeaderAccount } from '../common/layout.js';
 import { logout, requireAccount } from '../common/session.js';
+import { mountMessagesLink } from '../common/messages.js';
 
 /* The hall's staff login page, as an absolute path (next to this module). */
 export const HALL_LOGIN = new URL('login.html', import.meta.url).pathname;
@@ -25,6 +26,7 @@ addMessages({
     'hall.menu': '政务大厅功能',
     'hall.menu.pre': '预审队列',
     'hall.menu.delivery': '待出件',
+    'hall.menu.pickup': '取件',
     'hall.menu.entry': '窗口代录',
     'hall.menu.stats': '窗口统计',
     'hall.who': '{name} · {window}',
@@ -41,6 +43,7 @@ addMessages({
     'hall.menu': 'Service Hall sections',
     'hall.menu.pre': 'Pre-check queue',
     'hall.menu.delivery': 'To hand out',
+    'hall.menu.pickup': 'Pickup',
     'hall.menu.entry': 'Enter an application',
     'hall.menu.stats': 'Window statistics',
     'hall.who': '{name} · {window}',
@@ -73,6 +76,12 @@ export async function startHallPage() {
     return null;
   }
   showWho(account);
+  // 我的消息 in the menu, with the unread count (deadline warnings reach staff there)
+  mountMessagesLink(document.querySelector('.page-tabs'), {
+    href: 'messages.html',
+    after: 'a[href="pickup.html"]',
+    current: window.location.pathname.endsWith('/messages.html'),
+  });
   return account;
 }
 

@@ -2,8 +2,11 @@
 //
 // 预审队列 (GET /api/v1/cases?queue=pre_review): cases submitted online or
 // waiting for correction, for 网上预审, 受理, 补正 or 不予受理; 待出件
-// (queue=delivery): results issued or denials, to hand out (送达). Each row
-// opens the case page (case.html?id=). ?queue= picks the tab.
+// (queue=delivery): results issued or denials, to hand out (送达), with the
+// delivery method and its status. Rows come in the API's order (warning
+// level first, then the promised date) with the warning badge and the
+// working days left; a filter picks one level. Each row opens the case page
+// (case.html?id=). ?queue= picks the tab, ?warning= a level.
 
 import { mountQueue } from '../common/case-view.js';
 import { addMessages, applyI18n, onLangChange, t } from '../common/i18n.js';
@@ -16,7 +19,7 @@ addMessages({
     'hq.pre.lead': '网上申报待预审、待受理的办件，以及等待申请人补正的办件。打开办件进行网上预审、受理、一次性告知补正、容缺受理或不予受理。',
     'hq.pre.caption': '预审队列中的办件',
     'hq.delivery.title': '待出件',
-    'hq.delivery.lead': '已出具办理结果或不予许可决定、等待送达申请人的办件。打开办件选择送达方式并确认送达。',
+    'hq.delivery.lead': '已出具办理结果或不予许可决定、等待送达申请人的办件，列出申请人选择的送达方式和状态。窗口领取的，请申请人出示取件码，在“取件”中办理；邮寄送达的，打开办件登记寄出和签收。',
     'hq.delivery.caption': '待出件的办件',
   },
   en: {
@@ -26,14 +29,15 @@ addMessages({
       'Online applications to pre-check and accept, and cases waiting for the applicant’s corrections. Open a case to pre-check, accept, ask for corrections, accept with materials to follow or refuse.',
     'hq.pre.caption': 'Cases in the pre-check queue',
     'hq.delivery.title': 'To hand out',
-    'hq.delivery.lead': 'Results issued or licences refused, waiting to be delivered to the applicant. Open a case to choose how and deliver.',
+    'hq.delivery.lead':
+      'Results issued or licences refused, waiting for the applicant, with the delivery method they chose and its status. For collection at the window, take the pickup code under “Pickup”; for post, open the case to record posting and receipt.',
     'hq.delivery.caption': 'Cases to hand out',
   },
 });
 
 const QUEUES = {
   pre_review: { key: 'pre', columns: ['case_no', 'item', 'applicant', 'channel', 'state', 'submitted_at', 'warning'] },
-  delivery: { key: 'delivery', columns: ['case_no', 'item', 'applicant', 'state', 'accepted_at', 'promised_due', 'warning'] },
+  delivery: { key: 'delivery', columns: ['case_no', 'item', 'applicant', 'state', 'promised_due', 'warning', 'delivery'] },
 };
 
 init();
@@ -63,5 +67,6 @@ async function init() {
     caseHref: (c) => `case.html?id=${encodeURIComponent(c.id)}`,
     captionKey: `hq.${q.key}.caption`,
     loginPage: HALL_LOGIN,
+    filters: ['warning'],
   });
 }

@@ -1,9 +1,11 @@
 // index.js - 审批办公 home: 我的待办 (GET /api/v1/cases?queue=work: cases
-// accepted, in review or suspended at the account's organisation, oldest
-// promised date first) with the next step and its authority level, the
-// promised date and the deadline warning (green, yellow, red: colour and
-// words); 全部办件 (?queue=all) lists every case the account may see. Each
-// row opens the case page (case.html?id=).
+// accepted, in review or suspended at the account's organisation, highest
+// warning level first, then the earliest promised date) with the next step
+// and its authority level, the promised date, the deadline warning (正常,
+// 预警, 超期, 严重超期: colour, shape and words) and the working days left;
+// a filter picks one level (?warning= too). 全部办件 (?queue=all) lists
+// every case the account may see. Each row opens the case page
+// (case.html?id=).
 
 import { mountQueue } from '../common/case-view.js';
 import { addMessages, applyI18n, onLangChange, t } from '../common/i18n.js';
@@ -13,7 +15,7 @@ addMessages({
   'zh-CN': {
     'oq.title': '我的待办 · 审批办公 · 一网通办',
     'oq.work.title': '我的待办',
-    'oq.work.lead': '已受理、审查中和特别程序中的办件，承诺办结日期最早的在前。黄色为临近时限，红色为已超期。',
+    'oq.work.lead': '已受理、审查中和特别程序中的办件。预警级别高的在前（严重超期、超期、预警、正常），同级按承诺办结日期排序。',
     'oq.work.caption': '待办的办件',
     'oq.all.title': '全部办件',
     'oq.all.lead': '本机关您有权查看的全部办件，最新的在前。',
@@ -22,7 +24,7 @@ addMessages({
   en: {
     'oq.title': 'My work · Approval Office · tongban',
     'oq.work.title': 'My work',
-    'oq.work.lead': 'Cases accepted, in review or in a special procedure, earliest promised date first. Yellow: deadline near; red: overdue.',
+    'oq.work.lead': 'Cases accepted, in review or in a special procedure. Highest warning first (seriously overdue, overdue, deadline near, on time), then the earliest promised date.',
     'oq.work.caption': 'Cases to work on',
     'oq.all.title': 'All cases',
     'oq.all.lead': 'Every case of this body you may see, newest first.',

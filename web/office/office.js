@@ -10,6 +10,7 @@ import { levelLabel } from '../common/case-view.js';
 import { addMessages, onLangChange, t } from '../common/i18n.js';
 import { renderLayout, setHeaderAccount } from '../common/layout.js';
 import { logout, requireAccount } from '../common/session.js';
+import { mountMessagesLink } from '../common/messages.js';
 
 /* The office's staff login page, as an absolute path (next to this module). */
 export const OFFICE_LOGIN = new URL('login.html', import.meta.url).pathname;
@@ -76,6 +77,12 @@ export async function startOfficePage() {
     onLangChange(show);
     line.dataset.level = String(account.authority_level || '');
   }
+  // 我的消息 in the menu, with the unread count (deadline warnings reach handlers there)
+  mountMessagesLink(document.querySelector('.page-tabs'), {
+    href: 'messages.html',
+    after: 'a[href="./?queue=all"]',
+    current: window.location.pathname.endsWith('/messages.html'),
+  });
   return account;
 }
 

@@ -13,10 +13,14 @@
 // submit:true, or PATCH then the transition "submit" for a saved draft).
 // Every such request carries an Idempotency-Key kept for its attempt
 // (case-client.js). A 422 shows each fault at its field (values.<key>,
-// materials[i]). On success the case number and the query code are shown,
-// the code this once. docs/cases.md is the contract.
+// materials[i]). 结果送达: one of the item's delivery methods (window, post
+// with recipient, phone and address, electronic) goes with the submission
+// as "delivery"; a saved draft's choice goes by PUT .../delivery. On
+// success the case number and the query code are shown, the code this
+// once. docs/cases.md is the contract.
 
 import { ApiError, apiGet } from '../common/api.js';
+import { deliveryChoice } from '../common/case-view.js';
 import { clearErrors, focusFirstInvalid, setBusy, showAlert, showFieldError } from '../common/forms.js';
 import { addMessages, applyI18n, onLangChange, t } from '../common/i18n.js';
 import { el } from '../common/layout.js';
@@ -37,6 +41,8 @@ addMessages({
     'ap.materials': '申请材料',
     'ap.materials.lead': '请为每项需要提交的材料选择材料库中的文件，或上传新文件。由部门共享获取的材料无需提交。',
     'ap.materials.none': '本事项无需提交材料。',
+    'ap.delivery': '结果送达',
+    'ap.delivery.lead': '选择办理结果（证照、批文或决定书）送达您的方式。办理结果出具前，可以在“我的办件”中更改。',
     'ap.select.choose': '请选择',
     'ap.money.unit': '元',
     'ap.money.hint': '以元为单位，最多两位小数。',
@@ -86,6 +92,8 @@ addMessages({
     'ap.materials': 'Materials',
     'ap.materials.lead': 'For each material you hand in, choose a file from your materials or upload a new one. Materials the departments share need nothing from you.',
     'ap.materials.none': 'No materials are needed.',
+    'ap.delivery': 'Delivery of the result',
+    'ap.delivery.lead': 'Choose how the result (licence, approval or decision) reaches you. You can change it under “My cases” until the result is out.',
     'ap.select.choose': 'Please choose',
     'ap.money.unit': 'CNY',
     'ap.money.hint': 'In yuan, at most two decimals.',
@@ -139,7 +147,9 @@ let etag = null;
 let itemAnswer = null; // GET /api/v1/items/{code}
 let library = null;
 let pickers = [];
-const attempts = { create: new Attempt(), patch: new Attempt(), submit: new Attempt() };
+let deliveryPicker = null; // the choice of delivery (docs/cases.md "Delivery and trips"), when the item offers one
+let deliveryValue = null; // {method, post} as the draft or the page last had it
+const attempts = { create: new Attempt(), patch: new Attempt(), submit: new Attempt(), delivery: new Attempt() };
 
 init();
 
@@ -164,6 +174,7 @@ async function init() {
       }
       takeCase(c);
       values = c.values || {};
+      if (c.delivery && c.delivery.method) deliveryValue = { method: c.delivery.method, post: c.delivery.post || null };
       for (const m of c.materials || []) {
         if (m.upload) {
           chosen[m.index] = m.upload.id;
@@ -208,6 +219,7 @@ async function init() {
   form.hidden = false;
   if (caseNo) showDraftNote('ap.draft.note');
   onLangChange(() => {
+    if (deliveryPicker) deliveryValue = deliveryPicker.value();
     render(collectValues(), chosenMap());
     if (caseNo) showDraftNote('ap.draft.note');
   });
@@ -278,7 +290,37 @@ function render(values, chosen) {
   });
   list.replaceChildren(...blocks);
   if (!materials.length) list.replaceChildren(el('p', { class: 'empty-note' }, t('ap.materials.none')));
+  renderDelivery(it);
   applyI18n(form);
+}
+
+/* 结果送达: the item's delivery methods (window / post / electronic), with a post address. */
+function renderDelivery(it) {
+  const panel = document.getElementById('delivery-panel');
+  const options = Array.isArray(it.delivery) ? it.delivery : [];
+  if (!options.length) {
+    panel.hidden = true;
+    deliveryPicker = null;
+    return;
+  }
+  deliveryPicker = deliveryChoice({
+    options,
+    value: deliveryValue,
+    freePost: Boolean(it.free_post),
+    defaults: { recipient: account && account.name, phone: account && account.phone },
+    idPrefix: 'dv',
+  });
+  document.getElementById('delivery-choice').replaceChildren(deliveryPicker.element);
+  panel.hidden = false;
+}
+
+/* The body's "delivery", or nothing when the item offers no choice. */
+function deliveryBody({ draft = false } = {}) {
+  if (!deliveryPicker) return {};
+  const dv = deliveryPicker.value();
+  // a draft may leave the address for later; a submission is checked first (checkHints)
+  if (draft && dv.method === 'post' && !Object.values(dv.post).every(Boolean)) return {};
+  return { delivery: dv };
 }
 
 /* Money fields are kept in fen; the demo labels say so ("资金数额（分）"),
@@ -423,6 +465,7 @@ function checkHints() {
       ok = false;
     }
   }
+  if (deliveryPicker && !deliveryPicker.check(form)) ok = false;
   if (!ok) {
     showAlert(form, t('form.check'));
     focusFirstInvalid(form);
@@ -461,7 +504,7 @@ async function saveDraft() {
   const values = collectValues();
   const materials = collectMaterials();
   if (!caseId) {
-    const r = await caseRequest('/api/v1/cases', { body: { item: itemCode, values, materials, submit: false, channel: 'online' }, attempt: attempts.create });
+    const r = await caseRequest('/api/v1/cases', { body: { item: itemCode, values, materials, ...deliveryBody({ draft: true }), submit: false, channel: 'online' }, attempt: attempts.create });
     takeCase(r);
     window.history.replaceState(null, '', `apply.html?case=${enc(caseId)}`);
     return true;
@@ -469,6 +512,13 @@ async function saveDraft() {
   const r = await caseRequest(`/api/v1/cases/${enc(caseId)}`, { method: 'PATCH', body: { values, materials }, etag, attempt: attempts.patch });
   if (r && r.etag !== undefined && r.etag !== null) takeCase(r);
   else takeCase(await apiGet(`/api/v1/cases/${enc(caseId)}`));
+  // The delivery choice of a draft goes by its own route (PATCH takes values and materials).
+  const dv = deliveryPicker ? deliveryPicker.value() : null;
+  if (dv && (dv.method !== 'post' || Object.values(dv.post).every(Boolean))) {
+    const d = await caseRequest(`/api/v1/cases/${enc(caseId)}/delivery`, { method: 'PUT', body: dv, etag, attempt: attempts.delivery });
+    if (d && d.etag !== undefined && d.etag !== null) takeCase(d);
+    else takeCase(await apiGet(`/api/v1/cases/${enc(caseId)}`));
+  }
   return false;
 }
 
@@ -476,7 +526,7 @@ async function submit() {
   let answer;
   if (!caseId) {
     answer = await caseRequest('/api/v1/cases', {
-      body: { item: itemCode, values: collectValues(), materials: collectMaterials(), submit: true, channel: 'online' },
+      body: { item: itemCode, values: collectValues(), materials: collectMaterials(), ...deliveryBody(), submit: true, channel: 'online' },
       attempt: attempts.create,
     });
   } else {
@@ -555,6 +605,8 @@ function faultWhere(path) {
   }
   const m = String(path).match(/^materials\[(\d+)\]/);
   if (m && it.materials && it.materials[Number(m[1])]) return it.materials[Number(m[1])].name;
+  const d = String(path).match(/^delivery(?:\.post)?\.?([a-z_]*)/);
+  if (d) return t(d[1] && ['recipient', 'phone', 'address'].includes(d[1]) ? `cv.dv.${d[1]}` : 'ap.delivery');
   return path;
 }
 

@@ -11,8 +11,13 @@
 // correction notice lists, or the 容缺 ones) and 撤回 (withdraw, after a
 // confirmation). Transitions send If-Match with the case's etag; a 412
 // means someone acted first, so the case is read again and the user told.
+// The list shows the promised date and the delivery's status; the case
+// shows 送达与跑动 (the pickup code, large and copyable, once the result
+// waits at the window; the tracking number once posted), with 更改送达方式
+// until the result is out (PUT .../delivery), and 办理时限, the 中止
+// ledger and 延期记录 (common/case-view.js, shared with the staff pages).
 
-import { ApiError, apiGet } from '../common/api.js';
+import { api, ApiError, apiGet } from '../common/api.js';
 import { formatTime, isoTime } from '../common/account-text.js';
 import {
   CASE_STATES,
@@ -21,13 +26,14 @@ import {
   caseStateBadge,
   caseStateLabel,
   channelLabel,
+  deliveryMethodLabel,
+  deliveryStatusLabel,
   formatDay,
   noticeKindLabel,
   provisionLabel,
-  suspensionKindLabel,
-  warningLabel,
 } from '../common/case-text.js';
-import { clearErrors, showAlert, showFieldError } from '../common/forms.js';
+import { deadlinesSection, deliveryChoice, deliverySection, extensionsSection, originalsSection, suspensionsSection } from '../common/case-view.js';
+import { clearErrors, setBusy, showAlert, showFieldError } from '../common/forms.js';
 import { addMessages, applyI18n, onLangChange, t } from '../common/i18n.js';
 import { el } from '../common/layout.js';
 import { onUnauthenticated } from '../common/session.js';
@@ -52,6 +58,7 @@ addMessages({
     'cs.col.state': '状态',
     'cs.col.submitted': '提交时间',
     'cs.col.promised': '承诺办结日期',
+    'cs.col.delivery': '结果送达',
     'cs.col.action': '操作',
     'cs.view': '查看',
     'cs.view.label': '查看办件 {no}',
@@ -106,11 +113,6 @@ addMessages({
     'cs.notices.none': '暂无文书。',
     'cs.notice.link': '{kind}（PDF）',
     'cs.notice.meta': '文号 {number} · {date}',
-    'cs.suspensions': '特别程序与中止',
-    'cs.s.meta': '{from} 起{to}',
-    'cs.s.to': '，至 {date}',
-    'cs.s.open': '，进行中',
-    'cs.s.limit': '，时限 {n} 个工作日',
     'cs.events': '办理记录',
     'cs.events.none': '暂无办理记录。',
     'cs.events.failed': '无法读取办理记录：{title}',
@@ -144,6 +146,10 @@ addMessages({
     'cs.stale': '办件已被他人办理或更新，页面已重新加载。请核对最新状态后再操作。',
     'cs.failed': '操作未成功：{title}',
     'cs.fault.where': '{where}：{message}',
+    'cs.dv.change': '更改送达方式或邮寄地址',
+    'cs.dv.change.lead': '办理结果出具前，可以更改送达方式和邮寄地址。',
+    'cs.dv.change.submit': '保存送达方式',
+    'cs.dv.change.done': '送达方式已更新。',
   },
   en: {
     'cs.title': 'My cases · Service Portal · tongban',
@@ -162,6 +168,7 @@ addMessages({
     'cs.col.state': 'State',
     'cs.col.submitted': 'Submitted',
     'cs.col.promised': 'Promised by',
+    'cs.col.delivery': 'Delivery',
     'cs.col.action': 'Action',
     'cs.view': 'Open',
     'cs.view.label': 'Open case {no}',
@@ -216,11 +223,6 @@ addMessages({
     'cs.notices.none': 'No documents yet.',
     'cs.notice.link': '{kind} (PDF)',
     'cs.notice.meta': 'No. {number} · {date}',
-    'cs.suspensions': 'Special procedures and pauses',
-    'cs.s.meta': 'From {from}{to}',
-    'cs.s.to': ' to {date}',
-    'cs.s.open': ', ongoing',
-    'cs.s.limit': ', limit {n} working days',
     'cs.events': 'History',
     'cs.events.none': 'No history yet.',
     'cs.events.failed': 'Could not read the history: {title}',
@@ -254,6 +256,10 @@ addMessages({
     'cs.stale': 'Someone else acted on this case or it changed; it has been read again. Check its state before acting.',
     'cs.failed': 'That did not work: {title}',
     'cs.fault.where': '{where}: {message}',
+    'cs.dv.change': 'Change the delivery method or address',
+    'cs.dv.change.lead': 'Until the result is out you may change how it reaches you and the postal address.',
+    'cs.dv.change.submit': 'Save',
+    'cs.dv.change.done': 'The delivery method is updated.',
   },
 });
 
@@ -267,12 +273,13 @@ let current = null; // the case shown
 let events = null; // its events, or an ApiError
 let itemDoc = null; // its item version (for the form's labels)
 let library = null;
+let account = null; // the logged-in applicant (defaults for a post address)
 const attempts = { supplement: new Attempt(), withdraw: new Attempt() };
 
 init();
 
 async function init() {
-  const account = await startPortalPage({ needAccount: true });
+  account = await startPortalPage({ needAccount: true });
   if (!account) return;
   if (caseId) await openDetail();
   else await openList();
@@ -329,7 +336,7 @@ function drawList(answer, state, offset) {
   const wrap = document.getElementById('cases-wrap');
   listStatus.textContent = list.length ? t('cs.count', { n: total }) : t(state ? 'cs.empty.filtered' : 'cs.empty');
   wrap.hidden = !list.length;
-  const head = ['cs.col.no', 'cs.col.item', 'cs.col.state', 'cs.col.submitted', 'cs.col.promised', 'cs.col.action'];
+  const head = ['cs.col.no', 'cs.col.item', 'cs.col.state', 'cs.col.submitted', 'cs.col.promised', 'cs.col.delivery', 'cs.col.action'];
   document.querySelector('#cases-table tbody').replaceChildren(
     ...list.map((c) => {
       const href = `cases.html?id=${enc(c.id)}`;
@@ -342,7 +349,8 @@ function drawList(answer, state, offset) {
         (c.item && c.item.name) || '',
         caseStateBadge(c.state, c.state_zh),
         c.submitted_at ? timeEl(c.submitted_at) : t('case.none'),
-        c.promised_due ? formatDay(c.promised_due) : t('case.none'),
+        c.promised_due ? el('span', { 'data-role': 'promised' }, formatDay(c.promised_due)) : t('case.none'),
+        deliveryCell(c.delivery),
         actions,
       ];
       return el('tr', { 'data-id': c.id }, ...cells.map((x, j) => el('td', { 'data-label': t(head[j]) }, x)));
@@ -371,6 +379,18 @@ function drawList(answer, state, offset) {
 
 function timeEl(value) {
   return el('time', { datetime: isoTime(value) }, formatTime(value));
+}
+
+/* 窗口领取 · 待领取: the method chosen and where the result is. */
+function deliveryCell(d) {
+  if (!d || !d.method) return t('case.none');
+  const tone = d.status === 'delivered' ? 'badge-on' : d.status === 'ready' ? 'badge-warn' : d.status === 'dispatched' ? 'badge-flag' : 'badge-muted';
+  return el(
+    'span',
+    { class: 'delivery-cell', 'data-role': 'delivery', 'data-status': d.status || '' },
+    el('span', {}, deliveryMethodLabel(d.method, d.method_zh)),
+    d.status ? el('span', { class: `badge ${tone}` }, deliveryStatusLabel(d.status, d.status_zh, d.method)) : '',
+  );
 }
 
 /* ------------------------------------------------------------ the detail */
@@ -432,9 +452,20 @@ function drawDetail() {
   h1.removeAttribute('data-i18n');
   h1.textContent = t('cs.detail');
   const body = document.getElementById('detail-body');
-  const sections = [headPanel(c), actionsPanel(c), factsPanel(c), valuesPanel(c), materialsPanel(c), noticesPanel(c)];
-  if (Array.isArray(c.suspensions) && c.suspensions.length) sections.push(suspensionsPanel(c));
-  sections.push(eventsPanel());
+  const sections = [
+    headPanel(c),
+    actionsPanel(c),
+    deliverySection(c, { audience: 'applicant', extra: deliveryChangeForm(c) }),
+    factsPanel(c),
+    deadlinesSection(c, { audience: 'applicant' }),
+    suspensionsSection(c),
+    extensionsSection(c),
+    valuesPanel(c),
+    materialsPanel(c),
+    originalsSection(c),
+    noticesPanel(c),
+    eventsPanel(),
+  ];
   body.replaceChildren(...sections.filter(Boolean));
   applyI18n(body);
 }
@@ -483,7 +514,6 @@ function factsPanel(c) {
       ['cs.f.legal', c.legal_due ? formatDay(c.legal_due) : ''],
       ['cs.f.correction_due', c.state === 'awaiting_correction' && c.correction_due ? el('strong', {}, formatDay(c.correction_due)) : ''],
       ['cs.f.extended', c.extended_days ? t('cs.f.extended.n', { n: c.extended_days }) : ''],
-      ['cs.f.warning', c.warning && c.warning !== 'green' ? warningLabel(c.warning) : ''],
       ['cs.f.decided', c.decided_at ? timeEl(c.decided_at) : ''],
       ['cs.f.closed', c.closed_at ? timeEl(c.closed_at) : ''],
       ['cs.f.corrections', c.corrections ? String(c.corrections) : ''],
@@ -579,31 +609,6 @@ function noticesPanel(c) {
 
 function noticeHref(c, n) {
   return `/api/v1/cases/${enc(c.id || caseId)}/notices/${enc(n.id)}`;
-}
-
-function suspensionsPanel(c) {
-  return panel(
-    'case-suspensions',
-    'cs.suspensions',
-    el(
-      'ul',
-      { class: 'notice-list' },
-      ...c.suspensions.map((s) =>
-        el(
-          'li',
-          {},
-          el('strong', {}, suspensionKindLabel(s.kind, s.kind_zh)),
-          s.reason ? `${t('cs.colon')}${s.reason}` : '',
-          el(
-            'span',
-            { class: 'who-sub' },
-            t('cs.s.meta', { from: formatDay(s.started_at), to: s.ended_at ? t('cs.s.to', { date: formatDay(s.ended_at) }) : t('cs.s.open') }),
-            s.limit_days ? t('cs.s.limit', { n: s.limit_days }) : '',
-          ),
-        ),
-      ),
-    ),
-  );
 }
 
 function eventsPanel() {
@@ -845,4 +850,61 @@ function pickerFieldName(formNode, i) {
   if (formNode.querySelector(`[data-field="materials.${i}"]`)) return `materials.${i}`;
   const all = formNode.querySelectorAll('[data-field^="materials."]');
   return all[i] ? all[i].dataset.field : null;
+}
+
+/* ------------------------------------------------------------ delivery */
+
+/*
+ * 更改送达方式: until the result is out (delivery status pending) the
+ * applicant may choose another of the item's methods or another address:
+ * PUT /api/v1/cases/{id}/delivery {"method", "post"?} with If-Match.
+ */
+function deliveryChangeForm(c) {
+  const d = c.delivery && typeof c.delivery === 'object' ? c.delivery : null;
+  const options = (d && Array.isArray(d.options) && d.options) || [];
+  if (!d || (d.status && d.status !== 'pending') || c.state === 'draft' || !isOpen(c.state)) return null;
+  if (options.length < 2 && !options.includes('post')) return null;
+  const choice = deliveryChoice({
+    options,
+    value: { method: d.method, post: d.post },
+    freePost: Boolean(d.free_post),
+    defaults: { recipient: account && account.name, phone: account && account.phone },
+    idPrefix: 'dvc',
+  });
+  const formNode = el(
+    'form',
+    { id: 'delivery-form', class: 'form', novalidate: true },
+    el('div', { class: 'form-alert', role: 'alert', hidden: true }),
+    el('p', { class: 'field-hint' }, t('cs.dv.change.lead')),
+    choice.element,
+    el('div', { class: 'form-actions' }, el('button', { type: 'submit', class: 'btn btn-primary', id: 'delivery-save' }, t('cs.dv.change.submit'))),
+  );
+  formNode.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(formNode);
+    if (!choice.check(formNode)) {
+      showAlert(formNode, t('form.check'));
+      formNode.querySelector('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    const done = setBusy(formNode);
+    try {
+      await api(`/api/v1/cases/${enc(current.id || caseId)}/delivery`, { method: 'PUT', body: choice.value(), headers: { 'If-Match': `"${current.etag}"` } });
+      await refresh(t('cs.dv.change.done'));
+    } catch (e) {
+      done();
+      const field = e instanceof ApiError && e.status === 422 && !faultsOf(e).length && e.field ? String(e.field).replace(/^\/+/, '').replace(/\//g, '.') : null;
+      if (field && showFieldError(formNode, field, e.detail || e.title)) {
+        showAlert(formNode, t('form.check'));
+        formNode.querySelector('[aria-invalid="true"]')?.focus();
+        return;
+      }
+      await actionFailed(e, formNode);
+    }
+  });
+  return el('details', { class: 'cw-change', id: 'delivery-change' }, el('summary', {}, t('cs.dv.change')), formNode);
+}
+
+function isOpen(state) {
+  return !['closed', 'refused', 'withdrawn', 'terminated'].includes(state);
 }
