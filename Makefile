@@ -1,7 +1,7 @@
 # tongban - top-level commands. The real build is CMake (CMakeLists.txt).
 #
 #   make run        install missing packages (as root), build, init var/ with demo data, serve
-#   make test       build and run every test (unit, API, calendar cross-check, browser)
+#   make test       build and run every test (unit, API, calendar cross-check, browser, crash)
 #   make test SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      benchmarks (not tests): figures printed side by side with baselines
 #   make lint       banned functions, format check, cppcheck
@@ -44,7 +44,8 @@ test: build
 ifneq ($(SANITIZE),1)
 	TB_BIN=$(BUILD)/tongban ./scripts/test-calendar.sh
 	TB_BIN=$(BUILD)/tongban ./scripts/test-catalog-io.sh
-	TB_BIN=$(BUILD)/tongban ./scripts/test-web.sh
+	TB_BIN=$(BUILD)/tongban-test ./scripts/test-web.sh
+	TB_BIN=$(BUILD)/tongban ./scripts/test-crash.sh
 endif
 
 bench: build
