@@ -19,7 +19,8 @@ ALTER TABLE cases ADD COLUMN suspended_days INTEGER NOT NULL DEFAULT 0; -- ended
 -- after promised_due. Set with the due dates, read by the warning sweep.
 ALTER TABLE cases ADD COLUMN yellow_on TEXT;
 ALTER TABLE cases ADD COLUMN severe_on TEXT;
-CREATE INDEX cases_org_warning ON cases(org_id, warning_level, promised_due);
+-- the staff queues: one organisation, worst warning first, earliest date first
+CREATE INDEX cases_org_warning ON cases(org_id, warning_level DESC, promised_due);
 
 ALTER TABLE case_steps ADD COLUMN warning_level INTEGER NOT NULL DEFAULT 0
     CHECK (warning_level BETWEEN 0 AND 3);
