@@ -54,21 +54,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GEN_CASES_MAX       100000000LL /* cases one run may add */
-#define GEN_BATCH_CASES     20000       /* cases per transaction */
-#define GEN_DAYS_BACK       120         /* calendar days submissions are spread over */
-#define GEN_RECENT_WORKDAYS 4           /* corrections asked within (working days) */
-#define GEN_ITEMS_MAX       1024
-#define GEN_PEOPLE_MAX      64 /* applicants, and handlers, read from the demo */
-#define GEN_EVENTS_MAX      (ITEM_MAX_STEPS + 8)
-#define GEN_EVENT_DATA_MAX  128
-#define GEN_CASE_NO_TRIES   8 /* fresh numbers tried when one is taken */
-/* the write connection's page cache meanwhile (KiB): random index pages stay in memory */
-#define GEN_CACHE_PRAGMA   "PRAGMA cache_size = -262144"
-#define GEN_OFFICE_START_S (9 * 3600) /* office hours, Asia/Shanghai */
-#define GEN_OFFICE_LEN_S   (8 * 3600)
-#define GEN_LATE_PER_MILLE 100         /* decisions after the promised date */
-#define GEN_TODAY_END_S    (18 * 3600) /* "now" on a --today that is not today */
+#define GEN_CASES_MAX        100000000LL /* cases one run may add */
+#define GEN_BATCH_CASES      20000       /* cases per transaction */
+#define GEN_DAYS_BACK        120         /* calendar days submissions are spread over */
+#define GEN_RECENT_WORKDAYS  4           /* corrections asked within (working days) */
+#define GEN_CLOSED_MIN_DAYS  5           /* closed cases were accepted at least this long ago */
+#define GEN_DENIED_DAYS_BACK 30          /* denials waiting for delivery: accepted within */
+#define GEN_NEAR_PER_MILLE   800         /* running cases accepted within 1.5 limits of today */
+#define GEN_ITEMS_MAX        1024
+#define GEN_PEOPLE_MAX       64 /* applicants, and handlers, read from the demo */
+#define GEN_EVENTS_MAX       (ITEM_MAX_STEPS + 8)
+#define GEN_EVENT_DATA_MAX   128
+#define GEN_CASE_NO_TRIES    8 /* fresh numbers tried when one is taken */
+#define GEN_CACHE_PRAGMA     "PRAGMA cache_size = -262144" /* KiB: random index pages stay cached */
+#define GEN_OFFICE_START_S   (9 * 3600)                    /* office hours, Asia/Shanghai */
+#define GEN_OFFICE_LEN_S     (8 * 3600)
+#define GEN_LATE_PER_MILLE   100         /* decisions after the promised date */
+#define GEN_TODAY_END_S      (18 * 3600) /* "now" on a --today that is not today */
 
 /* ---- what is made ---------------------------------------------------------------- */
 
@@ -243,23 +245,21 @@ static struct tb_date workdays_back(const struct gen *g, struct tb_date d, int n
     return d;
 }
 
+/* The instant secs seconds into day d, Asia/Shanghai. */
+static int64_t day_ms(struct tb_date d, int secs)
+{
+    return ((int64_t)tb_date_to_days(d) * 86400 + secs) * 1000 - TB_SHANGHAI_OFFSET_MS;
+}
+
 /* An instant in office hours of day d, after `after` and not after now. */
 static int64_t stamp(struct gen *g, struct tb_date d, int64_t after)
 {
-    int64_t t = ((int64_t)tb_date_to_days(d) * 86400 + GEN_OFFICE_START_S +
-                 rng_below(g, GEN_OFFICE_LEN_S)) *
-                    1000 -
-                TB_SHANGHAI_OFFSET_MS;
+    int64_t t = day_ms(d, GEN_OFFICE_START_S + rng_below(g, GEN_OFFICE_LEN_S));
     if (t > g->now_ms)
         t = g->now_ms - rng_below(g, 600) * 1000LL;
     if (t <= after)
         t = after + 1000 + rng_below(g, 1800) * 1000LL;
     return t;
-}
-
-static int64_t day_ms(struct tb_date d, int secs)
-{
-    return ((int64_t)tb_date_to_days(d) * 86400 + secs) * 1000 - TB_SHANGHAI_OFFSET_MS;
 }
 
 /* ---- planning one case ------------------------------------------------------------------ */
@@ -408,7 +408,7 @@ static int plan_running(struct gen *g, struct gen_case *k)
     int span = (it->promised > 0 ? it->promised : 1) * 21 / 10 + 2; /* 1.5 limits */
     if (span > GEN_DAYS_BACK)
         span = GEN_DAYS_BACK;
-    int back = rng_below(g, (rng_chance(g, 800) ? span : GEN_DAYS_BACK) + 1);
+    int back = rng_below(g, (rng_chance(g, GEN_NEAR_PER_MILLE) ? span : GEN_DAYS_BACK) + 1);
     int rc = accept(g, k, workday_on_or_before(g, day_add(g->today, -back)));
     if (rc < 0)
         return rc;
@@ -444,7 +444,8 @@ static int plan_decided(struct gen *g, struct gen_case *k)
 {
     const struct gen_item *it = k->it;
     bool approve = k->state == CS_CLOSED;
-    int back = approve ? 5 + rng_below(g, GEN_DAYS_BACK - 5) : 1 + rng_below(g, 30);
+    int back = approve ? GEN_CLOSED_MIN_DAYS + rng_below(g, GEN_DAYS_BACK - GEN_CLOSED_MIN_DAYS)
+                       : 1 + rng_below(g, GEN_DENIED_DAYS_BACK);
     int rc = accept(g, k, workday_on_or_before(g, day_add(g->today, -back)));
     if (rc < 0)
         return rc;
@@ -1160,8 +1161,9 @@ static int generate(int argc, char **argv)
         return 2;
     }
     int rc = open_app(o.data, &app);
-    if (rc == 0)
-        rc = tb_db_read_conn(app.db, &c);
+    if (rc < 0) /* said why */
+        goto done;
+    rc = tb_db_read_conn(app.db, &c);
     if (rc == 0)
         rc = is_demo(c, &demo);
     if (rc == 0 && !demo) {
