@@ -89,3 +89,18 @@ UPDATE cases SET
     promised_due_original = promised_due,
     legal_due_original = legal_due
 WHERE accepted_at IS NOT NULL;
+
+-- Notice numbers: the last serial per organisation, kind and year, bumped
+-- in the notice's write (counting the notices made each number cost more
+-- as cases grew: 150-285 ms at a million cases).
+CREATE TABLE notice_serials (
+    org_id  INTEGER NOT NULL REFERENCES orgs(id),
+    kind    TEXT NOT NULL,
+    year    INTEGER NOT NULL,
+    last    INTEGER NOT NULL,
+    PRIMARY KEY (org_id, kind, year)
+) STRICT, WITHOUT ROWID;
+INSERT INTO notice_serials(org_id, kind, year, last)
+    SELECT k.org_id, n.kind, CAST(strftime('%Y', n.issued_at / 1000 + 28800, 'unixepoch') AS INTEGER),
+           count(*)
+    FROM case_notices n JOIN cases k ON k.id = n.case_id GROUP BY 1, 2, 3;

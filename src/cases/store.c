@@ -786,21 +786,21 @@ int case_notice_add(struct tb_db_conn *c, struct tb_app *app, const struct case_
     if (!data)
         return TB_ERR_NOMEM;
     case_date_of(now, date);
-    /* 文书编号: kind word, year, organisation and a serial per year. */
+    /* 文书编号: kind word, year, organisation and a serial per year, kept
+     * in notice_serials (one row bumped per notice, not a count of them) */
     if ((rc = tb_db_prepare(c,
-                            "SELECT count(*) FROM case_notices n JOIN cases k ON k.id = n.case_id "
-                            "WHERE k.org_id = ?1 AND n.kind = ?2 AND n.issued_at >= ?3",
+                            "INSERT INTO notice_serials(org_id, kind, year, last) "
+                            "VALUES (?1, ?2, ?3, 1) ON CONFLICT (org_id, kind, year) "
+                            "DO UPDATE SET last = last + 1 RETURNING last",
                             &s)) < 0)
         goto out;
     tb_db_bind_int64(s, 1, r->org_id);
     tb_db_bind_text(s, 2, notice_kinds[kind].name, -1);
-    /* from 1 January of this year, 00:00 in Shanghai (UTC+8) */
-    struct tb_date jan1 = {2000, 1, 1};
-    tb_date_parse(date, CASE_DATE_LEN, &jan1);
-    jan1.m = jan1.d = 1;
-    tb_db_bind_int64(s, 3, (int64_t)tb_date_to_days(jan1) * 86400000 - 8LL * 3600000);
+    struct tb_date today = {2000, 1, 1};
+    tb_date_parse(date, CASE_DATE_LEN, &today);
+    tb_db_bind_int64(s, 3, today.y);
     rc = tb_db_step(s);
-    int64_t serial = rc == TB_DB_ROW ? tb_db_column_int64(s, 0) + 1 : 1;
+    int64_t serial = rc == TB_DB_ROW ? tb_db_column_int64(s, 0) : 1;
     tb_db_stmt_done(s);
     if (rc < 0)
         goto out;
