@@ -198,12 +198,20 @@ struct case_new {
 /* The query code of a case: made from the case number with a key of the
  * installation, so that it can be shown to the applicant again and checked
  * without being stored. */
+int case_mac(struct tb_app *app, const char *label, const char *s,
+             unsigned char out[TB_HMAC_SM3_LEN])
+{
+    char msg[96];
+    int n = snprintf(msg, sizeof(msg), "%s\n%s", label, s);
+    if (n < 0 || (size_t)n >= sizeof(msg))
+        return TB_ERR_INVALID;
+    return tb_hmac_sm3(app->keys.token_mac, TB_KEY_LEN, msg, (size_t)n, out);
+}
+
 int case_query_code(struct tb_app *app, const char *case_no, char out[QUERY_CODE_LEN + 1])
 {
     unsigned char mac[TB_HMAC_SM3_LEN];
-    char msg[64];
-    int n = snprintf(msg, sizeof(msg), "case-query\n%s", case_no);
-    int rc = tb_hmac_sm3(app->keys.token_mac, TB_KEY_LEN, msg, (size_t)n, mac);
+    int rc = case_mac(app, "case-query", case_no, mac);
     if (rc < 0)
         return rc;
     uint64_t bits = 0;
@@ -215,9 +223,7 @@ int case_query_code(struct tb_app *app, const char *case_no, char out[QUERY_CODE
 
 int case_query_code_hash(struct tb_app *app, const char *code, unsigned char out[TB_HMAC_SM3_LEN])
 {
-    char msg[32];
-    int n = snprintf(msg, sizeof(msg), "case-code\n%s", code);
-    return tb_hmac_sm3(app->keys.token_mac, TB_KEY_LEN, msg, (size_t)n, out);
+    return case_mac(app, "case-code", code, out);
 }
 
 /* The case with this idempotency key, if any: 0 with w->existing set,

@@ -47,15 +47,13 @@ static const char *first_method(const struct case_item *it)
     return m ? m : "window";
 }
 
-static int post_field(const json_t *post, const char *key, size_t max, const char **out,
-                      struct case_problem *pb, const char *zh)
+/* A post field: given, at most max characters; path names it in a 422. */
+static int post_field(const json_t *post, const char *key, const char *path, size_t max,
+                      const char **out, struct case_problem *pb, const char *zh)
 {
     const char *v = json_string_value(json_object_get(post, key));
-    static char field[3][32];
-    int k = strcmp(key, "recipient") == 0 ? 0 : strcmp(key, "phone") == 0 ? 1 : 2;
-    snprintf(field[k], sizeof(field[k]), "delivery.post.%s", key);
     if (!v || !*v || tb_utf8_chars(v, strlen(v)) > max)
-        return case_problem_set(pb, TB_ERR_INVALID, "invalid_field", field[k], zh,
+        return case_problem_set(pb, TB_ERR_INVALID, "invalid_field", path, zh,
                                 "Give the recipient, a mobile number and the address for the post");
     *out = v;
     return TB_OK;
@@ -84,12 +82,12 @@ int case_delivery_read(const json_t *d, const struct case_item *it, struct case_
         return TB_OK;
     const json_t *post = json_object_get(d, "post");
     int rc;
-    if ((rc = post_field(post, "recipient", POST_NAME_MAX, &out->recipient, pb,
-                         "请填写收件人（50 字以内）")) < 0 ||
-        (rc = post_field(post, "phone", IDENT_PHONE_LEN, &out->phone, pb,
+    if ((rc = post_field(post, "recipient", "delivery.post.recipient", POST_NAME_MAX,
+                         &out->recipient, pb, "请填写收件人（50 字以内）")) < 0 ||
+        (rc = post_field(post, "phone", "delivery.post.phone", IDENT_PHONE_LEN, &out->phone, pb,
                          "请填写收件人的 11 位手机号码")) < 0 ||
-        (rc = post_field(post, "address", POST_ADDRESS_MAX, &out->address, pb,
-                         "请填写邮寄地址（200 字以内）")) < 0)
+        (rc = post_field(post, "address", "delivery.post.address", POST_ADDRESS_MAX, &out->address,
+                         pb, "请填写邮寄地址（200 字以内）")) < 0)
         return rc;
     if (strlen(out->phone) != IDENT_PHONE_LEN || out->phone[0] != '1' ||
         strspn(out->phone, "0123456789") != IDENT_PHONE_LEN)
@@ -137,9 +135,7 @@ int case_delivery_store(struct tb_db_conn *c, struct tb_app *app, int64_t case_i
 int case_pickup_code(struct tb_app *app, const char *case_no, char out[PICKUP_CODE_LEN + 1])
 {
     unsigned char mac[TB_HMAC_SM3_LEN];
-    char msg[64];
-    int n = snprintf(msg, sizeof(msg), "case-pickup\n%s", case_no);
-    int rc = tb_hmac_sm3(app->keys.token_mac, TB_KEY_LEN, msg, (size_t)n, mac);
+    int rc = case_mac(app, "case-pickup", case_no, mac);
     if (rc < 0)
         return rc;
     uint64_t bits = 0;
@@ -151,9 +147,7 @@ int case_pickup_code(struct tb_app *app, const char *case_no, char out[PICKUP_CO
 
 static int pickup_hash(struct tb_app *app, const char *code, unsigned char out[TB_HMAC_SM3_LEN])
 {
-    char msg[32];
-    int n = snprintf(msg, sizeof(msg), "pickup-code\n%s", code);
-    return tb_hmac_sm3(app->keys.token_mac, TB_KEY_LEN, msg, (size_t)n, out);
+    return case_mac(app, "pickup-code", code, out);
 }
 
 bool case_pickup_code_ok(struct tb_app *app, const char *case_no, const char *code)

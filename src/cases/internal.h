@@ -230,6 +230,9 @@ int case_materials_read(struct tb_req *req, struct tb_db_conn *c, const json_t *
 int case_query_code(struct tb_app *app, const char *case_no, char out[QUERY_CODE_LEN + 1]);
 /* The HMAC of a query code stored in cases.query_code_hash (api.c). */
 int case_query_code_hash(struct tb_app *app, const char *code, unsigned char out[32]);
+/* HMAC-SM3 of "label\ns" under the installation's token key: the one way
+ * codes are made from case numbers (query, pickup) and looked up. */
+int case_mac(struct tb_app *app, const char *label, const char *s, unsigned char out[32]);
 /* If-Match: "<n>" into *etag, or the 428/412 answer (api.c). */
 int case_if_match(struct tb_req *req, int64_t *etag);
 

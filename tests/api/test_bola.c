@@ -1218,6 +1218,28 @@ static void replay_case_get(void)
     cases_unchanged();
 }
 
+/* Each body to the submitted case (as everyone who may not see it) and to
+ * the draft (as anyone but its applicant) at path /api/v1/cases/{id}<suffix>,
+ * with the current If-Match, then the first body with a stale one. */
+static void replay_case_writes(const char *method, const char *suffix, const char *const *bodies,
+                               size_t n)
+{
+    char path[320], header[64];
+    cases_ready();
+    const struct kase *const all[] = {&submitted_case, &draft_case};
+    for (size_t i = 0; i < 2; i++) {
+        const struct kase *k = all[i];
+        enum case_skip skip = i == 0 ? SKIP_READERS : SKIP_OWNER;
+        snprintf(path, sizeof(path), "/api/v1/cases/%s%s", k->id, suffix);
+        if_match(header, sizeof(header), k->etag);
+        for (size_t j = 0; j < n; j++)
+            replay_case(k, skip, method, path, bodies[j], header);
+        if_match(header, sizeof(header), k->etag + 1);
+        replay_case(k, skip, method, path, bodies[0], header);
+    }
+    cases_unchanged();
+}
+
 /* PATCH /api/v1/cases/{id} with the current (and a stale) If-Match: the
  * submitted case by those who may not see it, the draft (the one case a
  * PATCH may change) by anyone but its applicant. */
@@ -1227,20 +1249,7 @@ static void replay_case_patch(void)
         "{\"values\":{}}",
         "{\"values\":{\"business_scope\":\"越权改写\"}}",
     };
-    char path[320], header[64];
-    cases_ready();
-    const struct kase *const all[] = {&submitted_case, &draft_case};
-    for (size_t i = 0; i < 2; i++) {
-        const struct kase *k = all[i];
-        enum case_skip skip = i == 0 ? SKIP_READERS : SKIP_OWNER;
-        snprintf(path, sizeof(path), "/api/v1/cases/%s", k->id);
-        if_match(header, sizeof(header), k->etag);
-        for (size_t j = 0; j < sizeof(bodies) / sizeof(bodies[0]); j++)
-            replay_case(k, skip, "PATCH", path, bodies[j], header);
-        if_match(header, sizeof(header), k->etag + 1);
-        replay_case(k, skip, "PATCH", path, bodies[0], header);
-    }
-    cases_unchanged();
+    replay_case_writes("PATCH", "", bodies, sizeof(bodies) / sizeof(bodies[0]));
 }
 
 /* POST /api/v1/cases/{id}/transitions: the applicant's, the window's and
@@ -1255,20 +1264,7 @@ static void replay_case_transitions(void)
         "{\"action\":\"refuse\",\"reason\":\"越权不予受理\"}",
         "{\"action\":\"submit\"}",
     };
-    char path[320], header[64];
-    cases_ready();
-    const struct kase *const all[] = {&submitted_case, &draft_case};
-    for (size_t i = 0; i < 2; i++) {
-        const struct kase *k = all[i];
-        enum case_skip skip = i == 0 ? SKIP_READERS : SKIP_OWNER;
-        snprintf(path, sizeof(path), "/api/v1/cases/%s/transitions", k->id);
-        if_match(header, sizeof(header), k->etag);
-        for (size_t j = 0; j < sizeof(bodies) / sizeof(bodies[0]); j++)
-            replay_case(k, skip, "POST", path, bodies[j], header);
-        if_match(header, sizeof(header), k->etag + 1);
-        replay_case(k, skip, "POST", path, bodies[0], header);
-    }
-    cases_unchanged();
+    replay_case_writes("POST", "/transitions", bodies, sizeof(bodies) / sizeof(bodies[0]));
 }
 
 /* PUT /api/v1/cases/{id}/delivery: the applicant's choice of delivery (with
@@ -1280,20 +1276,7 @@ static void replay_case_delivery(void)
         "{\"method\":\"post\",\"post\":{\"recipient\":\"越权\",\"phone\":\"13800138000\","
         "\"address\":\"越权地址\"}}",
     };
-    char path[320], header[64];
-    cases_ready();
-    const struct kase *const all[] = {&submitted_case, &draft_case};
-    for (size_t i = 0; i < 2; i++) {
-        const struct kase *k = all[i];
-        enum case_skip skip = i == 0 ? SKIP_READERS : SKIP_OWNER;
-        snprintf(path, sizeof(path), "/api/v1/cases/%s/delivery", k->id);
-        if_match(header, sizeof(header), k->etag);
-        for (size_t j = 0; j < sizeof(bodies) / sizeof(bodies[0]); j++)
-            replay_case(k, skip, "PUT", path, bodies[j], header);
-        if_match(header, sizeof(header), k->etag + 1);
-        replay_case(k, skip, "PUT", path, bodies[0], header);
-    }
-    cases_unchanged();
+    replay_case_writes("PUT", "/delivery", bodies, sizeof(bodies) / sizeof(bodies[0]));
 }
 
 /* GET /api/v1/cases/{id}/events: who acted when, with the staff's names. */
