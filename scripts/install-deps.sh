@@ -6,8 +6,8 @@ set -eu
 PKGS="build-essential pkg-config make cmake
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libssl-dev libinih-dev
 libcmocka-dev libcurl4-openssl-dev
-libcairo2-dev libpango1.0-dev libqrencode-dev fontconfig
-libmagic-dev libmagic-mgc libzip-dev
+libcairo2-dev libpango1.0-dev libqrencode-dev libpoppler-glib-dev fontconfig
+libmagic-dev libmagic-mgc libzip-dev libcsv-dev
 poppler-utils zbar-tools
 clang libclang-rt-14-dev clang-format clang-tidy cppcheck
 chromium fonts-noto-cjk

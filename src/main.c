@@ -4,6 +4,7 @@
 #include "app/app.h"
 #include "audit/audit.h"
 #include "cases/generate.h"
+#include "licences/licences.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -60,7 +61,8 @@ static const struct {
 } commands[] = {
     {"init", tb_cmd_init},       {"serve", tb_cmd_serve},  {"calendar", tb_cmd_calendar},
     {"admin", tb_cmd_admin},     {"audit", audit_cmd},     {"version", cmd_version},
-    {"catalog", tb_cmd_catalog}, {"demo", cases_cmd_demo},
+    {"catalog", tb_cmd_catalog}, {"demo", cases_cmd_demo}, {"licences", licences_cmd},
+    {"licence", licences_cmd},
 };
 
 int main(int argc, char **argv)

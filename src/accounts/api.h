@@ -66,6 +66,17 @@ int accounts_applicant_find(struct tb_req *req, struct tb_db_conn *c, const char
 int accounts_applicant_get(struct tb_req *req, struct tb_db_conn *c, int64_t id, bool open,
                            struct applicant_info *out);
 
+/* The same for the platform's own work (issuing a licence): the full ID
+ * number or credit code is opened, strings live in a. */
+int accounts_holder_get(const struct tb_app *app, struct tb_db_conn *c, struct tb_arena *a,
+                        int64_t id, struct applicant_info *out);
+
+/* The blind index the accounts keep of an ID number or credit code (kind
+ * "person" or "org"; the number checked already), for finding what else
+ * belongs to its holder (licences). */
+int accounts_id_index(const struct tb_app *app, const char *kind, const char *number,
+                      unsigned char out[32]);
+
 /* ---- handlers -------------------------------------------------------------------- */
 
 /* GET /api/v1/identifiers/check?kind=person|org&number=... */

@@ -4,6 +4,7 @@
  * a form is prefilled from the applicant's own account).
  */
 #include "accounts/internal.h"
+#include "accounts/identifiers.h"
 #include "lib/db.h"
 #include "lib/err.h"
 
@@ -23,8 +24,8 @@ int accounts_applicant_find(struct tb_req *req, struct tb_db_conn *c, const char
 }
 
 /* The sealed column col of account id, opened with label; NULL when empty. */
-static int open_column(struct tb_req *req, struct tb_db_conn *c, int64_t id, const char *sql,
-                       const char *label, const char **out)
+static int open_column(const struct tb_app *app, struct tb_arena *a, struct tb_db_conn *c,
+                       int64_t id, const char *sql, const char *label, const char **out)
 {
     struct tb_db_stmt *s;
     *out = NULL;
@@ -37,7 +38,7 @@ static int open_column(struct tb_req *req, struct tb_db_conn *c, int64_t id, con
     size_t n = 0;
     if (rc == TB_DB_ROW && !tb_db_column_is_null(s, 0)) {
         n = tb_db_column_bytes(s, 0);
-        sealed = tb_arena_alloc(&req->arena, n ? n : 1);
+        sealed = tb_arena_alloc(a, n ? n : 1);
         if (sealed)
             memcpy(sealed, tb_db_column_blob(s, 0), n);
         else
@@ -49,7 +50,7 @@ static int open_column(struct tb_req *req, struct tb_db_conn *c, int64_t id, con
     if (!sealed)
         return TB_OK;
     char *value;
-    if ((rc = pii_open(req->app, label, sealed, n, &req->arena, &value)) < 0)
+    if ((rc = pii_open(app, label, sealed, n, a, &value)) < 0)
         return rc;
     *out = value;
     return TB_OK;
@@ -72,9 +73,39 @@ int accounts_applicant_get(struct tb_req *req, struct tb_db_conn *c, int64_t id,
     out->legal_rep = acc.legal_rep;
     if (!open)
         return TB_OK;
-    if ((rc = open_column(req, c, id, "SELECT id_number_enc FROM accounts WHERE id = ?1",
-                          "accounts.id_number", &out->id_number)) < 0)
+    if ((rc = open_column(req->app, &req->arena, c, id,
+                          "SELECT id_number_enc FROM accounts WHERE id = ?1", "accounts.id_number",
+                          &out->id_number)) < 0)
         return rc;
-    return open_column(req, c, id, "SELECT phone_enc FROM accounts WHERE id = ?1", "accounts.phone",
-                       &out->phone);
+    return open_column(req->app, &req->arena, c, id, "SELECT phone_enc FROM accounts WHERE id = ?1",
+                       "accounts.phone", &out->phone);
+}
+
+int accounts_holder_get(const struct tb_app *app, struct tb_db_conn *c, struct tb_arena *a,
+                        int64_t id, struct applicant_info *out)
+{
+    struct account acc;
+    int rc = store_account_by_id(c, id, a, &acc);
+    if (rc < 0)
+        return rc;
+    if (acc.kind == ACCOUNT_STAFF)
+        return TB_ERR_NOT_FOUND;
+    memset(out, 0, sizeof(*out));
+    out->id = acc.id;
+    out->kind = account_kind_name(acc.kind);
+    out->name = acc.name;
+    out->id_number_masked = acc.id_number_masked;
+    out->legal_rep = acc.legal_rep;
+    return open_column(app, a, c, id, "SELECT id_number_enc FROM accounts WHERE id = ?1",
+                       "accounts.id_number", &out->id_number);
+}
+
+int accounts_id_index(const struct tb_app *app, const char *kind, const char *number,
+                      unsigned char out[32])
+{
+    char norm[64];
+    enum ident_kind k = strcmp(kind, "person") == 0 ? IDENT_PERSON : IDENT_ORG;
+    size_t n = strlen(number);
+    int rc = ident_normalise(k, number, n, norm, sizeof(norm));
+    return rc < 0 ? rc : pii_index(app, "id", norm, out);
 }

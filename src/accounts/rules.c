@@ -108,6 +108,11 @@ static const struct {
     {"case.stats", ROLE_WINDOW | ROLE_REVIEWER | ROLE_DECIDER | ROLE_SUPERVISOR},
     {"case.pickup", ROLE_WINDOW},
     {"calendar.edit", ROLE_SYSADMIN},
+    /* 一枚印章: the security administrator keeps the seals; deciders of the
+     * issuing organisation change, renew and revoke its licences. The
+     * library (licence.query) is for department systems' scopes only. */
+    {"seal.manage", ROLE_SECADMIN},
+    {"licence.manage", ROLE_DECIDER},
     {"agent.grant", APPLICANT},
 };
 

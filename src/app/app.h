@@ -64,6 +64,12 @@ static inline int64_t tb_app_now_ms(const struct tb_app *app, int64_t real_now)
     return real_now + __atomic_load_n(&app->clock_offset_ms, __ATOMIC_RELAXED);
 }
 
+/* Opens data directory data for a command-line tool as the other commands
+ * do: settings (environment), keys, audit keys, the database (pending
+ * migrations applied) and the calendar in effect. who prefixes messages on
+ * stderr. The caller closes app->db and frees app->keys. */
+int tb_app_open_data(const char *data, const char *who, struct tb_app *app);
+
 /* The key directory of a data directory: DATA/keys. */
 #define TB_KEYS_SUBDIR "keys"
 

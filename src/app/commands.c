@@ -12,6 +12,7 @@
 #include "calendar/calendar.h"
 #include "cases/api.h"
 #include "catalog/io.h"
+#include "licences/licences.h"
 #include "lib/crypto.h"
 #include "lib/db.h"
 #include "lib/embed.h"
@@ -349,6 +350,32 @@ static int app_attach_keys(struct tb_app *app, const char *keydir)
     return TB_OK;
 }
 
+int tb_app_open_data(const char *data, const char *who, struct tb_app *app)
+{
+    char err[512], keydir[TB_CONFIG_PATH_MAX + 8];
+    tb_config_defaults(&app->cfg);
+    if (tb_config_load_env(&app->cfg, err, sizeof(err)) < 0 ||
+        tb_config_set(&app->cfg, "data", data, "flag", err, sizeof(err)) < 0) {
+        fprintf(stderr, "%s: %s\n", who, err);
+        return TB_ERR_INVALID;
+    }
+    snprintf(keydir, sizeof(keydir), "%s/%s", app->cfg.data, TB_KEYS_SUBDIR);
+    int rc = tb_crypto_init();
+    if (rc == 0 && (rc = tb_keys_load(keydir, &app->keys)) < 0) {
+        fprintf(stderr, "%s: cannot load the keys in %s (%s)\n", who, keydir, tb_err_code(rc));
+        return rc;
+    }
+    app->audit.head_mac_key = app->keys.audit_mac;
+    app->audit.sign_key = app->keys.audit_sign;
+    app->audit.verify_key = app->keys.audit_sign;
+    app->audit.checkpoint_every = AUDIT_CHECKPOINT_EVERY_DEF;
+    if (rc == 0)
+        rc = tb_app_open_db(&app->cfg, &app->db);
+    if (rc == 0)
+        rc = tb_app_load_saved_calendar(app->db, &app->calendar);
+    return rc;
+}
+
 /* ---- init ---------------------------------------------------------------- */
 
 static const char init_usage[] =
@@ -400,6 +427,9 @@ int tb_cmd_init(int argc, char **argv)
         }
         if (rc == 0)
             rc = import_demo_catalog(&app);
+        if (rc == 0)
+            rc = licences_seed_demo(&app);
+        licences_cleanup();
         tb_keys_free(&app.keys);
     }
     tb_db_close(db);
@@ -670,6 +700,7 @@ int tb_cmd_serve(int argc, char **argv)
 done:
     free(with_test);
     case_items_forget();
+    licences_cleanup();
     tb_app_free_calendars(&app);
     tb_db_close(app.db);
     tb_keys_free(&app.keys);

@@ -11,6 +11,7 @@
 #include "calendar/api.h"
 #include "cases/api.h"
 #include "catalog/api.h"
+#include "licences/api.h"
 #include "notify/notify.h"
 #include "org/org.h"
 #include "uploads/uploads.h"
@@ -176,6 +177,50 @@ const struct tb_route tb_routes[] = {
      "Sample applications of the demonstration (demo installations only)", 0, 0},
     {"GET", "/api/v1/demo/files/{name}", cases_api_demo_file, "public",
      "A sample file of the demonstration (demo installations only)", 0, 0},
+    /* licences and seals (src/licences, docs/licences.md) */
+    {"GET", "/api/v1/licence-types", licences_api_types, "public",
+     "Licence types: face fields, validity, issuers, the items that issue them", 0, 0},
+    {"GET", "/api/v1/licence-types/{code}", licences_api_type, "public", "One licence type", 0, 0},
+    {"POST", "/api/v1/licence-types", licences_api_type_create, "catalog.manage",
+     "Create a licence type", TB_ROUTE_JSON_BODY, 0},
+    {"PUT", "/api/v1/licence-types/{code}", licences_api_type_put, "catalog.manage",
+     "Replace a licence type (If-Match)", TB_ROUTE_JSON_BODY, 0},
+    {"GET", "/api/v1/seals", licences_api_seals, "seal.manage",
+     "Every electronic seal with its use count", 0, 0},
+    {"POST", "/api/v1/seals", licences_api_seal_create, "seal.manage",
+     "Make an organisation's electronic seal (SM2 key pair)", TB_ROUTE_JSON_BODY, 0},
+    {"POST", "/api/v1/seals/{id}/rotate", licences_api_seal_rotate, "seal.manage",
+     "Replace a seal's key pair with a new one", 0, 0},
+    {"POST", "/api/v1/seals/{id}/revoke", licences_api_seal_revoke, "seal.manage",
+     "Revoke a seal, with a reason", TB_ROUTE_JSON_BODY, 0},
+    {"GET", "/api/v1/seals/{id}/uses", licences_api_seal_uses, "seal.manage",
+     "Every use of a seal: licence, case, user", 0, 0},
+    {"GET", "/api/v1/seals/{id}", licences_api_seal, "public",
+     "A seal's published public key and metadata", 0, 0},
+    {"GET", "/api/v1/seals/{id}/image.png", licences_api_seal_image, "public",
+     "The seal image (drawn, never uploaded)", 0, 0},
+    {"GET", "/api/v1/me/licences", licences_api_wallet, "case.apply", "My licences (the wallet)", 0,
+     0},
+    {"GET", "/api/v1/licences", licences_api_list, "licence.manage",
+     "Licences issued by my organisation", 0, 0},
+    {"GET", "/api/v1/licences/verify", licences_api_verify, "public",
+     "Verify a licence by number and check code (the minimum, holder masked)", 0, 0},
+    {"GET", "/api/v1/licences/{no}", licences_api_get, "self",
+     "A licence, to its holder or its issuing organisation", 0, 0},
+    {"GET", "/api/v1/licences/{no}/licence.pdf", licences_api_pdf, "self",
+     "A licence as PDF with the seal, QR code and signature", 0, 0},
+    {"GET", "/api/v1/licences/{no}/licence.json", licences_api_file, "self",
+     "The signed licence file (checkable offline)", 0, 0},
+    {"POST", "/api/v1/licences/{no}/change", licences_api_change, "licence.manage",
+     "Change a licence's face data: a new signed version", TB_ROUTE_JSON_BODY, 0},
+    {"POST", "/api/v1/licences/{no}/renew", licences_api_renew, "licence.manage",
+     "Renew a licence: a new signed version with new dates", TB_ROUTE_JSON_BODY, 0},
+    {"POST", "/api/v1/licences/{no}/revoke", licences_api_revoke, "licence.manage",
+     "Revoke a licence, with a reason (a signed event)", TB_ROUTE_JSON_BODY, 0},
+    {"GET", "/api/v1/library/licences", licences_api_library, "licence.query",
+     "Licence library: does a holder hold a valid licence of a type (logged)", 0, 0},
+    {"GET", "/api/v1/library/licences/{no}", licences_api_library_get, "licence.query",
+     "Licence library: one licence file with its status (logged)", 0, 0},
 };
 
 const size_t tb_routes_count = sizeof(tb_routes) / sizeof(tb_routes[0]);

@@ -26,6 +26,7 @@
 #include "lib/err.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"
+#include "licences/licences.h"
 #include "uploads/uploads.h"
 
 #include <stdio.h>
@@ -83,7 +84,7 @@ int case_materials_read(struct tb_req *req, struct tb_db_conn *c, const json_t *
     json_t *m;
     memset(out, 0, sizeof(*out) * (n ? n : 1));
     if (!list)
-        return TB_OK;
+        return case_materials_from_library(req, c, it, owner, out);
     if (!json_is_array(list))
         return case_problem_set(pb, TB_ERR_INVALID, "materials_not_array", "materials",
                                 "materials 应为数组", "materials must be an array");
@@ -123,7 +124,43 @@ int case_materials_read(struct tb_req *req, struct tb_db_conn *c, const json_t *
         out[k].upload_id = row.id;
         out[k].given = true;
     }
+    return case_materials_from_library(req, c, it, owner, out);
+}
+
+int case_materials_from_library(struct tb_req *req, struct tb_db_conn *c,
+                                const struct case_item *it, int64_t owner,
+                                struct case_material_in *out)
+{
+    size_t i;
+    json_t *d;
+    char today[CASE_DATE_LEN + 1];
+    case_date_of(case_now_ms(req->app), today);
+    json_array_foreach(json_object_get(it->doc, "materials"), i, d)
+    {
+        const char *src = json_string_value(json_object_get(d, "source"));
+        const char *type = json_string_value(json_object_get(d, "licence_type"));
+        if (i >= ITEM_MAX_MATERIALS || out[i].given || !src || strcmp(src, "licence") != 0 ||
+            !type || !*type)
+            continue;
+        struct licence_ref ref;
+        int rc = licence_find_held(c, req->app, &req->arena, owner, type, today, &ref);
+        if (rc == TB_ERR_NOT_FOUND)
+            continue;
+        if (rc < 0)
+            return rc;
+        out[i].licence_id = ref.id;
+    }
     return TB_OK;
+}
+
+bool case_material_applicants(const json_t *def, const char *provision)
+{
+    (void)provision;
+    const char *src = json_string_value(json_object_get(def, "source"));
+    /* RULE: SPEC §7 a licence-sourced material is never required of the applicant: found in
+     * the library it is provided from there; not found, the applicant may upload it and the
+     * window checks it against the original (docs/licences.md "Reuse") */
+    return src && strcmp(src, "applicant") == 0;
 }
 
 /* The provision a material gets at creation. */
@@ -133,7 +170,7 @@ static const char *provision_of(const json_t *def, const struct case_material_in
     if (in->given)
         return "submitted";
     if (src && strcmp(src, "licence") == 0)
-        return "licence";
+        return "licence"; /* from the library: licence_id names it, or none was found */
     if (src && strcmp(src, "shared") == 0)
         return "shared";
     return "none";
@@ -148,9 +185,8 @@ static void materials_complete(const struct case_item *it, const struct case_mat
     json_t *d;
     json_array_foreach(json_object_get(it->doc, "materials"), i, d)
     {
-        const char *src = json_string_value(json_object_get(d, "source"));
-        if (!json_is_true(json_object_get(d, "is_required")) || !src ||
-            strcmp(src, "applicant") != 0 || in[i].given ||
+        if (!json_is_true(json_object_get(d, "is_required")) ||
+            !case_material_applicants(d, in[i].licence_id ? "licence" : NULL) || in[i].given ||
             json_is_true(json_object_get(d, "allows_missing")) ||
             json_is_true(json_object_get(d, "allows_commitment")))
             continue;
@@ -263,10 +299,11 @@ static int insert_children(struct tb_db_conn *c, struct case_new *w)
     int rc = 0;
     json_array_foreach(defs, i, d)
     {
-        if ((rc = tb_db_prepare(c,
-                                "INSERT INTO case_materials(case_id, idx, provision, upload_id, "
-                                "supplied_at, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                &s)) < 0)
+        if ((rc =
+                 tb_db_prepare(c,
+                               "INSERT INTO case_materials(case_id, idx, provision, upload_id, "
+                               "supplied_at, name, licence_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                               &s)) < 0)
             return rc;
         tb_db_bind_int64(s, 1, w->row.id);
         tb_db_bind_int64(s, 2, (int64_t)i);
@@ -280,9 +317,19 @@ static int insert_children(struct tb_db_conn *c, struct case_new *w)
         else
             tb_db_bind_null(s, 5);
         tb_db_bind_text(s, 6, json_string_value(json_object_get(d, "name")), -1);
+        if (w->mats[i].licence_id)
+            tb_db_bind_int64(s, 7, w->mats[i].licence_id);
+        else
+            tb_db_bind_null(s, 7);
         rc = tb_db_step(s);
         tb_db_stmt_done(s);
         if (rc < 0)
+            return rc;
+        /* every question put to the licence library is logged */
+        if (w->mats[i].licence_id &&
+            (rc = licence_query_log_case(c, w->row.applicant_id, w->row.case_no,
+                                         json_string_value(json_object_get(d, "licence_type")),
+                                         w->mats[i].licence_id, w->row.created_at)) < 0)
             return rc;
     }
     json_array_foreach(json_object_get(w->it.doc, "steps"), i, d)
@@ -690,8 +737,8 @@ static int write_draft(struct tb_db_conn *c, void *ctx)
             struct tb_db_stmt *s;
             if (rc < 0 || (rc = tb_db_prepare(c,
                                               "UPDATE case_materials SET provision = ?3, "
-                                              "upload_id = ?4, supplied_at = ?5 WHERE case_id = "
-                                              "?1 AND idx = ?2",
+                                              "upload_id = ?4, supplied_at = ?5, licence_id = ?6 "
+                                              "WHERE case_id = ?1 AND idx = ?2",
                                               &s)) < 0)
                 break;
             tb_db_bind_int64(s, 1, r.id);
@@ -705,6 +752,10 @@ static int write_draft(struct tb_db_conn *c, void *ctx)
                 tb_db_bind_int64(s, 5, now);
             else
                 tb_db_bind_null(s, 5);
+            if (mats[i].licence_id)
+                tb_db_bind_int64(s, 6, mats[i].licence_id);
+            else
+                tb_db_bind_null(s, 6);
             rc = tb_db_step(s);
             tb_db_stmt_done(s);
         }
@@ -912,10 +963,25 @@ int cases_api_prefill(struct tb_req *req)
     json_array_foreach(json_object_get(it.doc, "materials"), i, d)
     {
         const char *name = json_string_value(json_object_get(d, "name"));
+        const char *type = json_string_value(json_object_get(d, "licence_type"));
         const char *src = json_string_value(json_object_get(d, "source"));
-        json_t *upload = json_null();
+        json_t *upload = json_null(), *licence = json_null();
+        struct licence_ref ref;
+        char today[CASE_DATE_LEN + 1];
+        case_date_of(case_now_ms(req->app), today);
+        if (src && strcmp(src, "licence") == 0 && type && *type) {
+            rc = licence_find_held(c, req->app, &req->arena, me, type, today, &ref);
+            if (rc == 0)
+                licence = json_pack("{s:s,s:s,s:s}", "no", ref.no, "type", ref.type_name, "issuer",
+                                    ref.issuer_name);
+            else if (rc != TB_ERR_NOT_FOUND)
+                goto out;
+            rc = 0;
+        }
         struct tb_db_stmt *s;
-        if (src && strcmp(src, "applicant") == 0 &&
+        bool uploadable = case_material_applicants(d, NULL) ||
+                          (src && strcmp(src, "licence") == 0 && json_is_null(licence));
+        if (uploadable &&
             (rc = tb_db_prepare(c,
                                 "SELECT u.public_id, u.name, u.content_type, u.size FROM "
                                 "case_materials m JOIN cases k ON k.id = m.case_id JOIN uploads "
@@ -936,10 +1002,11 @@ int cases_api_prefill(struct tb_req *req)
         if (rc < 0)
             goto out;
         rc = 0;
-        json_array_append_new(mats,
-                              json_pack("{s:I,s:s,s:O,s:o}", "index", (json_int_t)i, "name",
-                                        name ? name : "", "source", json_object_get(d, "source"),
-                                        "upload", upload ? upload : json_null()));
+        json_array_append_new(
+            mats, json_pack("{s:I,s:s,s:O,s:o,s:o,s:s?}", "index", (json_int_t)i, "name",
+                            name ? name : "", "source", json_object_get(d, "source"), "upload",
+                            upload ? upload : json_null(), "licence", licence, "provision",
+                            json_is_null(licence) ? NULL : "licence"));
     }
     case_item_free(&it);
     return tb_resp_json(

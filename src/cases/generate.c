@@ -1081,35 +1081,6 @@ static int parse_opts(int argc, char **argv, struct gen_opts *o)
     return 0;
 }
 
-/* Opens the data directory as the other commands do: settings, keys, the
- * database (pending migrations applied) and the calendar in effect. */
-static int open_app(const char *data, struct tb_app *app)
-{
-    char err[512], keydir[TB_CONFIG_PATH_MAX + 8];
-    tb_config_defaults(&app->cfg);
-    if (tb_config_load_env(&app->cfg, err, sizeof(err)) < 0 ||
-        tb_config_set(&app->cfg, "data", data, "flag", err, sizeof(err)) < 0) {
-        fprintf(stderr, "tongban demo generate: %s\n", err);
-        return TB_ERR_INVALID;
-    }
-    snprintf(keydir, sizeof(keydir), "%s/%s", app->cfg.data, TB_KEYS_SUBDIR);
-    int rc = tb_crypto_init();
-    if (rc == 0 && (rc = tb_keys_load(keydir, &app->keys)) < 0) {
-        fprintf(stderr, "tongban demo generate: cannot load the keys in %s (%s)\n", keydir,
-                tb_err_code(rc));
-        return rc;
-    }
-    app->audit.head_mac_key = app->keys.audit_mac;
-    app->audit.sign_key = app->keys.audit_sign;
-    app->audit.verify_key = app->keys.audit_sign;
-    app->audit.checkpoint_every = AUDIT_CHECKPOINT_EVERY_DEF;
-    if (rc == 0)
-        rc = tb_app_open_db(&app->cfg, &app->db);
-    if (rc == 0)
-        rc = tb_app_load_saved_calendar(app->db, &app->calendar);
-    return rc;
-}
-
 /* The day the cases are made around, and "now" on it. */
 static int set_today(struct gen *g, const char *today)
 {
@@ -1162,7 +1133,7 @@ static int generate(int argc, char **argv)
         fprintf(stderr, "tongban demo generate: --today must be YYYY-MM-DD\n");
         return 2;
     }
-    int rc = open_app(o.data, &app);
+    int rc = tb_app_open_data(o.data, "tongban demo generate", &app);
     if (rc < 0) /* said why */
         goto done;
     rc = tb_db_read_conn(app.db, &c);

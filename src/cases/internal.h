@@ -220,7 +220,16 @@ struct case_material_in {
     int64_t upload_id; /* 0: none */
     bool paper;
     bool given;
+    int64_t licence_id; /* provided from the licence library (not given): 0 none */
 };
+/* A material the applicant must give: source "applicant" (a licence-sourced
+ * one comes from the library, or is checked by the window) (api.c). */
+bool case_material_applicants(const json_t *def, const char *provision);
+/* Fills licence_id of the licence-sourced materials not given in out from
+ * the library (owner's valid licences on the business date). */
+int case_materials_from_library(struct tb_req *req, struct tb_db_conn *c,
+                                const struct case_item *it, int64_t owner,
+                                struct case_material_in *out);
 int case_materials_read(struct tb_req *req, struct tb_db_conn *c, const json_t *list,
                         const struct case_item *it, int64_t owner, bool paper_ok,
                         struct case_material_in *out, struct case_problem *pb);

@@ -10,45 +10,15 @@
 #include "lib/crypto.h"
 #include "lib/db.h"
 #include "lib/err.h"
+#include "lib/ratelimit.h"
 #include "lib/timeutil.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #define PROGRESS_PER_MINUTE 10
-#define PROGRESS_BUCKETS    4096 /* addresses hashed into buckets; a collision shares one */
 
-static struct {
-    pthread_mutex_t lock;
-    struct {
-        int64_t minute;
-        int count;
-    } b[PROGRESS_BUCKETS];
-} limiter = {.lock = PTHREAD_MUTEX_INITIALIZER};
-
-/* FNV-1a over the address. */
-static unsigned bucket_of(const char *peer)
-{
-    uint32_t h = 2166136261u;
-    for (; *peer; peer++)
-        h = (h ^ (unsigned char)*peer) * 16777619u;
-    return h % PROGRESS_BUCKETS;
-}
-
-static bool allowed(const char *peer)
-{
-    int64_t minute = tb_time_now_ms() / 60000;
-    unsigned i = bucket_of(peer);
-    pthread_mutex_lock(&limiter.lock);
-    if (limiter.b[i].minute != minute) {
-        limiter.b[i].minute = minute;
-        limiter.b[i].count = 0;
-    }
-    bool ok = ++limiter.b[i].count <= PROGRESS_PER_MINUTE;
-    pthread_mutex_unlock(&limiter.lock);
-    return ok;
-}
+static struct tb_rate limiter = TB_RATE_INIT(PROGRESS_PER_MINUTE);
 
 static json_t *date_of(int64_t ms)
 {
@@ -69,7 +39,7 @@ int cases_api_progress(struct tb_req *req)
 {
     struct tb_app *app = req->app;
     const char *no = tb_req_query(req, "case_no"), *code = tb_req_query(req, "code");
-    if (!allowed(req->peer)) {
+    if (!tb_rate_allow(&limiter, req->peer, tb_time_now_ms())) {
         int rc = tb_resp_header(req, "Retry-After", "60");
         return rc < 0
                    ? rc

@@ -22,6 +22,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
+#include "licences/licences.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,9 +163,9 @@ static int materials_provided(struct tx *t, struct tb_db_conn *c, const bool *al
         size_t idx = (size_t)tb_db_column_int64(s, 0);
         const char *prov = tb_db_column_text(s, 1);
         json_t *d = material_def(t, idx);
-        const char *src = json_string_value(json_object_get(d, "source"));
-        if (!json_is_true(json_object_get(d, "is_required")) || !src ||
-            strcmp(src, "applicant") != 0 || strcmp(prov, "none") != 0 || (allowed && allowed[idx]))
+        if (!json_is_true(json_object_get(d, "is_required")) ||
+            !case_material_applicants(d, prov) || strcmp(prov, "none") != 0 ||
+            (allowed && allowed[idx]))
             continue;
         char path[32];
         snprintf(path, sizeof(path), "materials[%zu]", idx);
@@ -325,8 +326,8 @@ static int act_submit(struct tx *t, struct tb_db_conn *c)
     while ((rc = tb_db_step(s)) == TB_DB_ROW) {
         size_t idx = (size_t)tb_db_column_int64(s, 0);
         json_t *d = material_def(t, idx);
-        const char *src = json_string_value(json_object_get(d, "source"));
-        if (strcmp(tb_db_column_text(s, 1), "none") != 0 || !src || strcmp(src, "applicant") != 0 ||
+        if (strcmp(tb_db_column_text(s, 1), "none") != 0 ||
+            !case_material_applicants(d, tb_db_column_text(s, 1)) ||
             !json_is_true(json_object_get(d, "is_required")) ||
             json_is_true(json_object_get(d, "allows_missing")) ||
             json_is_true(json_object_get(d, "allows_commitment")))
@@ -673,23 +674,73 @@ static int act_decide(struct tx *t, struct tb_db_conn *c, bool approve, json_t *
     return TB_OK;
 }
 
+/* The licence an approved case results in (docs/licences.md "Lifecycle"):
+ * issued and signed in this write, so the decision and the licence stand
+ * or fall together. *no is "" when the item's result is no registered
+ * licence type. */
+static int issue_licence(struct tx *t, struct tb_db_conn *c, char no[LICENCE_NO_MAX])
+{
+    no[0] = '\0';
+    json_t *res = json_object_get(t->it.doc, "result");
+    const char *kind = json_string_value(json_object_get(res, "kind"));
+    const char *type = json_string_value(json_object_get(res, "licence_type"));
+    if (!kind || strcmp(kind, "licence") != 0 || !type || !*type)
+        return TB_OK;
+    json_t *values = json_loads(t->r.values_json ? t->r.values_json : "{}", 0, NULL);
+    struct licence_issue_in in = {
+        .case_id = t->r.id,
+        .case_no = t->r.case_no,
+        .holder_account_id = t->r.applicant_id,
+        .org_id = t->r.org_id,
+        .type_code = type,
+        .values = values,
+        .form = json_object_get(t->it.doc, "form"),
+        .actor_id = t->p ? t->p->account_id : 0,
+        .now = t->now,
+        .real_now = tb_time_now_ms(),
+    };
+    int64_t id = 0;
+    const char *why = NULL;
+    int rc = licence_issue_for_case(c, t->app, &t->req->arena, &in, &id, no, &why);
+    json_decref(values);
+    if (rc == TB_ERR_NOT_FOUND) {
+        no[0] = '\0';
+        return TB_OK; /* not a registered licence type: the result is a document */
+    }
+    if (rc == TB_ERR_CONFLICT)
+        return PROBLEM(t, TB_ERR_CONFLICT, why ? why : "no_active_seal", NULL,
+                       "发证机关没有启用中的电子印章（或没有统一社会信用代码），不能签发证照；"
+                       "请安全管理员先制作印章",
+                       "The issuing organisation has no active electronic seal (or no credit "
+                       "code), so the licence cannot be issued; the security administrator makes "
+                       "the seal first");
+    return rc;
+}
+
 /* approved -> result issued, by the platform in the same transaction. */
 static int issue_result(struct tx *t, struct tb_db_conn *c)
 {
     json_t *res = json_object_get(t->it.doc, "result");
     const char *name = json_string_value(json_object_get(res, "name"));
-    int rc = case_notice_add(c, t->app, &t->r, &t->it, NOTICE_APPROVAL,
-                             json_pack("{s:{s:s},s:s}", "result", "name",
-                                       name ? name : "准予行政许可决定书", "decided_on", t->today),
-                             t->now);
+    char no[LICENCE_NO_MAX];
+    int rc = issue_licence(t, c, no);
+    if (rc < 0)
+        return rc;
+    json_t *result = json_pack("{s:s}", "name", name ? name : "准予行政许可决定书");
+    if (no[0])
+        json_object_set_new(result, "number", json_string(no));
+    rc = case_notice_add(c, t->app, &t->r, &t->it, NOTICE_APPROVAL,
+                         json_pack("{s:o,s:s}", "result", result, "decided_on", t->today), t->now);
     if (rc < 0)
         return rc;
     enum case_state from = t->r.state;
     t->r.state = CS_RESULT_ISSUED;
     const struct principal *actor = t->p;
     t->p = NULL;
-    rc = event(t, c, CA_ISSUE_RESULT, from, "system",
-               json_pack("{s:s}", "result", name ? name : "准予行政许可决定书"), NULL);
+    json_t *data = json_pack("{s:s}", "result", name ? name : "准予行政许可决定书");
+    if (no[0])
+        json_object_set_new(data, "licence_no", json_string(no));
+    rc = event(t, c, CA_ISSUE_RESULT, from, "system", data, NULL);
     t->p = actor;
     return rc;
 }

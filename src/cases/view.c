@@ -47,9 +47,9 @@ static int add_materials(struct tb_db_conn *c, const struct case_row *r, const s
     int rc =
         tb_db_prepare(c,
                       "SELECT m.idx, m.provision, u.public_id, u.name, u.content_type, u.size, "
-                      "m.supplement_due, m.supplied_at FROM case_materials m "
-                      "LEFT JOIN uploads u ON u.id = m.upload_id WHERE m.case_id = ?1 "
-                      "ORDER BY m.idx",
+                      "m.supplement_due, m.supplied_at, l.no, l.status FROM case_materials m "
+                      "LEFT JOIN uploads u ON u.id = m.upload_id LEFT JOIN licences l ON l.id = "
+                      "m.licence_id WHERE m.case_id = ?1 ORDER BY m.idx",
                       &s);
     if (rc < 0)
         return rc;
@@ -83,7 +83,12 @@ static int add_materials(struct tb_db_conn *c, const struct case_row *r, const s
         if (!put(m, "provision", text_or_null(prov)) || !put(m, "upload", upload) ||
             !put(m, "paper", json_boolean(paper)) ||
             !put(m, "supplement_due", text_or_null(have ? tb_db_column_text(s, 6) : NULL)) ||
-            !put(m, "supplied_at", time_or_null(have ? tb_db_column_int64(s, 7) : 0))) {
+            !put(m, "supplied_at", time_or_null(have ? tb_db_column_int64(s, 7) : 0)) ||
+            !put(m, "licence",
+                 have && !tb_db_column_is_null(s, 8)
+                     ? json_pack("{s:s,s:s}", "no", tb_db_column_text(s, 8), "status",
+                                 tb_db_column_text(s, 9))
+                     : json_null())) {
             rc = TB_ERR_NOMEM;
             break;
         }

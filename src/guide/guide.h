@@ -10,7 +10,9 @@
  * keeps no state between calls.
  *
  * notice_pdf writes the notices of a case (受理通知书 ...) with the same
- * page engine; the case routes call it.
+ * page engine; the case routes call it. licence_pdf draws an electronic
+ * licence (电子证照) and seal_png / seal_draw the seal image over it; the
+ * licence and seal routes call them.
  *
  * Every function appends to a tb_buf the caller owns and returns TB_OK or a
  * negative TB_ERR_*. On failure out is left as it was on entry.
@@ -119,5 +121,75 @@ int notice_pdf(enum notice_kind kind, const json_t *data, struct tb_buf *out);
 
 /* "受理通知书" ... for kind; NULL for an unknown kind. Static storage. */
 const char *notice_title(enum notice_kind kind);
+
+/* ---- licences and the seal image (licence.c) ------------------------------------- */
+
+/* docs/licences.md, "Seals" and "The licence file and the PDF". */
+#define SEAL_MIN_PX               64
+#define SEAL_MAX_PX               1024
+#define SEAL_MAX_NAME_CHARS       40           /* characters (code points) along the arc */
+#define SEAL_MAX_CAPTION_CHARS    12           /* the straight line under the star */
+#define LICENCE_MAX_SUBJECT_BYTES (256 * 1024) /* the licence file in base64, not printed */
+
+struct _cairo; /* cairo_t, for callers that draw the seal themselves */
+
+/* The seal image (电子印章印模): a red (#d40000) round seal, size_px square,
+ * transparent background: outer ring, the organisation's name set along the
+ * upper arc (each character rotated to follow the circle, its foot toward
+ * the centre, evenly spread over up to 240 degrees, Noto Serif CJK SC Bold,
+ * narrowed when the name is long), a solid five-pointed star in the centre,
+ * and caption ("电子印章" when NULL, nothing when "") in a straight line
+ * below the star. The text is drawn as outlines, not as text.
+ *
+ * Appends the PNG to out. Returns TB_OK; TB_ERR_INVALID for a NULL or empty
+ * name or size_px out of SEAL_MIN_PX..SEAL_MAX_PX; TB_ERR_BAD_UTF8 when name
+ * or caption is not UTF-8; TB_ERR_TOO_LARGE for a name over
+ * SEAL_MAX_NAME_CHARS or a caption over SEAL_MAX_CAPTION_CHARS characters,
+ * or when out would pass its maximum; TB_ERR_NOMEM; TB_ERR_INTERNAL when
+ * cairo fails. On error out is left as it was. Equal input gives equal
+ * bytes. Thread-safe. */
+int seal_png(const char *org_name, const char *caption, int size_px, struct tb_buf *out);
+
+/* The same seal drawn onto cr, opaque, centred at (cx, cy) with the given
+ * radius in cr's user units (licence_pdf, and later notices, draw it over
+ * the issuer's name). Draws only the ring and the star when org_name is NULL
+ * or not UTF-8, and at most SEAL_MAX_NAME_CHARS of it; caption as seal_png.
+ * cr's state is left as it was; errors are cr's status. Thread-safe as long
+ * as cr is the caller's own. */
+void seal_draw(struct _cairo *cr, const char *org_name, const char *caption, double cx, double cy,
+               double radius);
+
+/* A licence (电子证照) as a one-page A4 PDF, laid out as a certificate: a
+ * double red-brown border, the type's name as the title, the number, a
+ * two-column table of the holder, the face fields (long values wrap), the
+ * validity and the trust level, the QR code of verify_url at the lower left
+ * with "扫码核验" under it, the issuer's name and the issue date at the lower
+ * right with the seal drawn over them (seal_draw, radius 21 mm, slightly
+ * transparent), and at the foot in grey monospace "签名算法 SM2-SM3 · 印章
+ * <seal_id> · 指纹 <fingerprint>" and the signature's hex. A status other
+ * than "valid" lays a large grey diagonal word over the page: 已注销
+ * (revoked), 已变更 (superseded), 已过期 (expired), 无效 (anything else).
+ *
+ * data is a JSON object:
+ *  "type_name", "no", "holder": {"name", "id_type_label", "id_number"},
+ *  "face": [{"label", "value"}] (value a string or an integer; dates
+ *  "YYYY-MM-DD" print in Chinese form), "issuer": {"name"}, "issued_on",
+ *  "valid_from", "valid_until" ("YYYY-MM-DD", or null for 长期), "trust_level"
+ *  ("A".."D"), "verify_url", "signature" (hex), "seal_fingerprint" (hex),
+ *  "seal_id", "status", "subject" (put verbatim into the PDF's Subject: the
+ *  licence file, so that the PDF can be verified offline; may be absent).
+ * Missing fields print "—" and never fail; without "status" there is no
+ * watermark, without verify_url no QR code, without issuer name no seal.
+ * The PDF's title is the type's name and the number, its author the issuer,
+ * its creator "tongban", its dates issued_on.
+ *
+ * Appends the PDF to out. Returns TB_OK; TB_ERR_INVALID when data is not an
+ * object; TB_ERR_TOO_LARGE when a list or a text passes GUIDE_MAX_*, the
+ * subject passes LICENCE_MAX_SUBJECT_BYTES, the table does not fit on the
+ * page even in the smallest type, verify_url is too long for a QR code, or
+ * out would pass its maximum; TB_ERR_NOMEM; TB_ERR_INTERNAL when cairo
+ * fails. On error out is left as it was. Equal input gives equal bytes.
+ * Thread-safe. */
+int licence_pdf(const json_t *data, struct tb_buf *out);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * internal.h - what the files of src/guide share and nobody else sees.
  *
- * qr.c draws QR codes into cairo for the guide's header. layout.c is the
+ * qr.c draws QR codes into cairo for the guide's header and writes PNG
+ * images (the QR code's, the seal's in licence.c). layout.c is the
  * page engine: A4 pages of rows of cells, with headings, running heads and
  * footers; pdf.c fills it with the item document's sections. The engine
  * knows nothing of items, the sections nothing of pango lines.
@@ -25,6 +26,12 @@
  * guide_qr_svg. */
 int guide_qr_cairo(cairo_t *cr, const char *text, double x, double y, double size);
 
+/* Appends the image surface s as a PNG to out (cairo_surface_write_to_png_stream).
+ * Returns TB_OK; TB_ERR_TOO_LARGE or TB_ERR_NOMEM from out; TB_ERR_NOMEM or
+ * TB_ERR_INTERNAL when cairo fails. On error out may hold part of the
+ * image: the caller cuts it back. */
+int guide_png(cairo_surface_t *s, struct tb_buf *out);
+
 /* ---- layout.c: page geometry, in PDF points (1/72 inch) --------------------------- */
 
 #define PAGE_W_PT        595.276 /* A4, 210 mm */
@@ -47,6 +54,8 @@ enum font_role {
     F_SMALL,
     F_LETTER_HEAD, /* notices: the issuing organisation over the red rule */
     F_LETTER,      /* notices: the running text */
+    F_CERT_TITLE,  /* licences: the type's name */
+    F_MONO,        /* licences: signature and fingerprint in small print */
     F__COUNT
 };
 
@@ -58,6 +67,7 @@ enum colour {
     COLOUR_BORDER,
     COLOUR_LABEL_FILL,
     COLOUR_HEADER_FILL,
+    COLOUR_CERT, /* licences: the red-brown of the border and the title */
     COLOUR__COUNT
 };
 
@@ -98,6 +108,12 @@ double layout_text(struct guide_doc *d, enum font_role f, enum colour c, const c
                    double y, double width_pt, PangoAlignment align, int max_lines);
 void layout_rule(struct guide_doc *d, enum colour c, double width_pt, double x0, double x1,
                  double y);
+/* The outline of a rectangle, when drawing. */
+void layout_box(struct guide_doc *d, enum colour c, double width_pt, double x, double y, double w,
+                double h);
+/* The height layout_text would give, measured without drawing. */
+double layout_text_h(struct guide_doc *d, enum font_role f, const char *text, double width_pt,
+                     int max_lines);
 
 /* The first page starts at MARGIN_TOP_PT; the others under the running
  * head. layout_page_end draws the footer and ends the page. */
@@ -161,6 +177,9 @@ int layout_check_limits(const json_t *j);
 
 /* Whether s has the shape "YYYY-MM-DD". */
 bool layout_is_date(const char *s);
+/* "2026年11月24日" for "2026-11-24" (owned by d's arena); any other string as
+ * given, "—" for NULL or "". */
+const char *layout_date_zh(struct guide_doc *d, const char *s);
 
 struct pdf_meta {
     const char *title, *author, *subject; /* NULL: left out */

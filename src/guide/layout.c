@@ -51,6 +51,7 @@
 
 #define FONT_SANS  "Noto Sans CJK SC"
 #define FONT_SERIF "Noto Serif CJK SC"
+#define FONT_MONO  "Noto Sans Mono CJK SC"
 
 /* Two faces in the guide (each embedded font is a subset of a large CJK
  * font): serif bold for titles and labels, sans for the text. Notices add
@@ -70,6 +71,9 @@ static const struct font_spec {
     /* Notices (notice.c) read as letters: serif text, a large red head. */
     [F_LETTER_HEAD] = {FONT_SERIF, 24.0, PANGO_WEIGHT_BOLD},
     [F_LETTER] = {FONT_SERIF, 12.0, PANGO_WEIGHT_NORMAL},
+    /* Licences (licence.c): a certificate's large title, hex in small print. */
+    [F_CERT_TITLE] = {FONT_SERIF, 30.0, PANGO_WEIGHT_BOLD},
+    [F_MONO] = {FONT_MONO, 7.0, PANGO_WEIGHT_NORMAL},
 };
 
 static const struct rgb {
@@ -82,6 +86,7 @@ static const struct rgb {
     [COLOUR_BORDER] = {0.55, 0.58, 0.62},      /* table borders, thin rules */
     [COLOUR_LABEL_FILL] = {0.93, 0.95, 0.97},  /* label cells */
     [COLOUR_HEADER_FILL] = {0.86, 0.89, 0.94}, /* header cells */
+    [COLOUR_CERT] = {0.58, 0.13, 0.09},        /* licences: border and title */
 };
 
 /* ---- the document --------------------------------------------------------------- */
@@ -205,6 +210,27 @@ double layout_text(struct guide_doc *d, enum font_role f, enum colour colour, co
         pango_cairo_show_layout(d->cr, l);
     }
     g_object_unref(l);
+    return h;
+}
+
+void layout_box(struct guide_doc *d, enum colour colour, double width_pt, double x, double y,
+                double w, double h)
+{
+    if (!d->cr)
+        return;
+    set_colour(d->cr, colour);
+    cairo_set_line_width(d->cr, width_pt);
+    cairo_rectangle(d->cr, x, y, w, h);
+    cairo_stroke(d->cr);
+}
+
+double layout_text_h(struct guide_doc *d, enum font_role f, const char *text, double width_pt,
+                     int max_lines)
+{
+    cairo_t *cr = d->cr;
+    d->cr = NULL;
+    double h = layout_text(d, f, COLOUR_INK, text, 0, 0, width_pt, PANGO_ALIGN_LEFT, max_lines);
+    d->cr = cr;
     return h;
 }
 
@@ -623,6 +649,15 @@ bool layout_is_date(const char *s)
         if (shape[i] == 'd' ? !g_ascii_isdigit(s[i]) : s[i] != shape[i])
             return false;
     return true;
+}
+
+const char *layout_date_zh(struct guide_doc *d, const char *s)
+{
+    if (!layout_is_date(s))
+        return or_dash(s);
+    int month = (s[5] - '0') * 10 + (s[6] - '0');
+    int day = (s[8] - '0') * 10 + (s[9] - '0');
+    return layout_printf(d, "%.4s年%d月%d日", s, month, day);
 }
 
 struct pdf_sink {

@@ -1,6 +1,7 @@
 /*
  * qr.c - the QR code of a guide page URL, as SVG, as PNG and drawn into the
- * guide PDF (guide.h, internal.h).
+ * guide PDF (guide.h, internal.h); and guide_png, which writes any image
+ * surface of src/guide (the QR code, the seal) as a PNG.
  *
  * libqrencode makes the symbol: error correction level M (15% of the
  * symbol may be lost, enough for a printed sheet behind a window's glass)
@@ -200,12 +201,23 @@ static cairo_status_t png_write(void *closure, const unsigned char *data, unsign
     return sink->err == TB_OK ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
+int guide_png(cairo_surface_t *s, struct tb_buf *out)
+{
+    struct png_sink sink = {out, TB_OK};
+    cairo_surface_flush(s);
+    cairo_status_t st = cairo_surface_write_to_png_stream(s, png_write, &sink);
+    if (sink.err != TB_OK)
+        return sink.err;
+    if (st != CAIRO_STATUS_SUCCESS)
+        return st == CAIRO_STATUS_NO_MEMORY ? TB_ERR_NOMEM : TB_ERR_INTERNAL;
+    return TB_OK;
+}
+
 int guide_qr_png(const char *text, int scale, struct tb_buf *out)
 {
     if (scale < 1 || scale > GUIDE_QR_PNG_MAX_SCALE)
         return TB_ERR_INVALID;
     size_t start = out->len;
-    struct png_sink sink = {out, TB_OK};
     QRcode *code;
     int rc = qr_encode(text, &code);
     if (rc != TB_OK)
@@ -221,12 +233,7 @@ int guide_qr_png(const char *text, int scale, struct tb_buf *out)
         rc = cairo_status(cr) == CAIRO_STATUS_NO_MEMORY ? TB_ERR_NOMEM : TB_ERR_INTERNAL;
         goto done;
     }
-    cairo_surface_flush(s);
-    cairo_status_t st = cairo_surface_write_to_png_stream(s, png_write, &sink);
-    if (sink.err != TB_OK)
-        rc = sink.err;
-    else if (st != CAIRO_STATUS_SUCCESS)
-        rc = st == CAIRO_STATUS_NO_MEMORY ? TB_ERR_NOMEM : TB_ERR_INTERNAL;
+    rc = guide_png(s, out);
 done:
     cairo_destroy(cr);
     cairo_surface_destroy(s);

@@ -657,3 +657,28 @@ int tb_crypto_selftest(const char **failed_name)
     }
     return 0;
 }
+
+/* ---- base64 ------------------------------------------------------------------------------- */
+
+int tb_base64_encode(const void *data, size_t n, char *out, size_t outcap)
+{
+    if (n > INT_MAX / 2 || outcap < 4 * ((n + 2) / 3) + 1)
+        return TB_ERR_TOO_LARGE;
+    EVP_EncodeBlock((unsigned char *)out, data, (int)n);
+    return TB_OK;
+}
+
+int tb_base64_decode(const char *b64, size_t len, void *out, size_t outcap, size_t *outlen)
+{
+    if (len % 4 != 0 || len > INT_MAX / 2)
+        return TB_ERR_INVALID;
+    if (outcap < 3 * (len / 4))
+        return TB_ERR_TOO_LARGE;
+    int n = len ? EVP_DecodeBlock(out, (const unsigned char *)b64, (int)len) : 0;
+    if (n < 0)
+        return TB_ERR_INVALID;
+    /* EVP_DecodeBlock counts the padding as zero bytes */
+    size_t pad = len >= 1 && b64[len - 1] == '=' ? 1 + (len >= 2 && b64[len - 2] == '=') : 0;
+    *outlen = (size_t)n - pad;
+    return TB_OK;
+}

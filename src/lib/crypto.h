@@ -70,6 +70,15 @@ int tb_hex_encode(const void *data, size_t n, char *out, size_t outcap);
  * TB_ERR_TOO_LARGE when outcap < hexlen / 2. */
 int tb_hex_decode(const char *hex, size_t hexlen, void *out, size_t outcap, size_t *outlen);
 
+/* Standard base64 (RFC 4648, with padding, no line breaks) of n bytes into
+ * out, NUL-terminated; outcap >= 4 * ((n + 2) / 3) + 1 or TB_ERR_TOO_LARGE.
+ * OpenSSL's EVP_EncodeBlock. */
+int tb_base64_encode(const void *data, size_t n, char *out, size_t outcap);
+/* Decodes len base64 characters (no white space) into out; *outlen gets the
+ * bytes. TB_ERR_INVALID for anything that is not base64, TB_ERR_TOO_LARGE
+ * when outcap < 3 * (len / 4). OpenSSL's EVP_DecodeBlock. */
+int tb_base64_decode(const char *b64, size_t len, void *out, size_t outcap, size_t *outlen);
+
 /* ---- SM3 (GB/T 32905) -------------------------------------------------- */
 
 int tb_sm3(const void *data, size_t n, unsigned char out[TB_SM3_LEN]);

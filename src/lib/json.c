@@ -39,6 +39,9 @@ int tb_json_parse(const char *buf, size_t len, size_t max_depth, json_t **out,
                   struct tb_json_error *e)
 {
     json_error_t je;
+    struct tb_json_error ignored;
+    if (!e)
+        e = &ignored;
     memset(e, 0, sizeof(*e));
     e->position = -1;
     *out = NULL;

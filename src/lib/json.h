@@ -25,7 +25,8 @@ struct tb_json_error {
 };
 
 /* Parses exactly one JSON value from buf[0..len). On success *out holds a new
- * reference the caller releases with json_decref. */
+ * reference the caller releases with json_decref. e may be NULL when the
+ * caller needs no description of a fault. */
 int tb_json_parse(const char *buf, size_t len, size_t max_depth, json_t **out,
                   struct tb_json_error *e);
 

@@ -31,6 +31,7 @@ static const struct {
     {offsetof(struct tb_keys, blind_index), "tongban v1 blind index"},
     {offsetof(struct tb_keys, audit_mac), "tongban v1 audit head mac"},
     {offsetof(struct tb_keys, token_mac), "tongban v1 token mac"},
+    {offsetof(struct tb_keys, seal_kek), "tongban v1 seal key encryption"},
 };
 static const char audit_seal_label[] = "tongban v1 audit signing key seal";
 

@@ -24,6 +24,7 @@ struct tb_keys {
     unsigned char blind_index[TB_KEY_LEN]; /* HMAC-SM3 blind indexes for exact lookup */
     unsigned char audit_mac[TB_KEY_LEN];   /* MAC of the audit log's head */
     unsigned char token_mac[TB_KEY_LEN];   /* HMAC of session tokens and login throttling keys */
+    unsigned char seal_kek[TB_KEY_LEN];    /* seals the private keys of electronic seals */
     struct tb_sm2_key *audit_sign;         /* signs audit checkpoints */
 };
 

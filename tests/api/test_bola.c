@@ -1314,11 +1314,179 @@ static void replay_case_notice(void)
     cases_unchanged();
 }
 
+/* ---- licences and seals (docs/licences.md) ------------------------------------------ */
+
+/* zhangsan's 居民身份证, imported for the demo and issued by 示范区公安分局,
+ * where no demo staff member works: only zhangsan may read it; and a seal
+ * (the security administrator's to manage). */
+static char licence_no[160], seal_id[40];
+static const char *const licence_secrets[] = {"示范市示范区中山路 18 号", NULL};
+
+static void licences_ready(void)
+{
+    if (licence_no[0])
+        return;
+    struct http_resp r;
+    assert_int_equal(as_req(by_name("zhangsan"), "GET", "/api/v1/me/licences", NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    size_t i;
+    json_t *l;
+    json_array_foreach(json_object_get(r.json, "licences"), i, l)
+    {
+        const char *type = json_string_value(json_object_get(json_object_get(l, "type"), "code"));
+        if (type && strcmp(type, "11100000MB00010113001") == 0)
+            copy_str(licence_no, sizeof(licence_no), json_object_get(l, "no"));
+    }
+    resp_free(&r);
+    assert_true(licence_no[0]);
+    assert_int_equal(as_req(by_name("secadmin"), "GET", "/api/v1/seals", NULL, NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    copy_str(seal_id, sizeof(seal_id),
+             json_object_get(json_array_get(json_object_get(r.json, "seals"), 0), "id"));
+    resp_free(&r);
+    assert_int_equal(strlen(seal_id), 16);
+}
+
+/* The licence is as it was: valid, version 1, its holder still reads it. */
+static void licence_unchanged(void)
+{
+    char path[256];
+    struct http_resp r;
+    snprintf(path, sizeof(path), "/api/v1/licences/%s", licence_no);
+    assert_int_equal(as_req(by_name("zhangsan"), "GET", path, NULL, NULL, &r), 0);
+    if (r.status != 200 || strcmp(json_string_value(json_object_get(r.json, "status")), "valid") ||
+        json_integer_value(json_object_get(r.json, "version")) != 1)
+        fail_msg("licence changed by a replay: %ld %s", r.status, r.body);
+    resp_free(&r);
+}
+
+/* path (suffix after the licence number) by everyone but the holder. */
+static void replay_licence(const char *method, const char *suffix, const char *body)
+{
+    char path[320];
+    licences_ready();
+    snprintf(path, sizeof(path), "/api/v1/licences/%s%s", licence_no, suffix);
+    struct ident *holder = by_name("zhangsan");
+    for (size_t i = 0; i < NIDS; i++)
+        if (&ids[i] != holder)
+            replay(&ids[i], method, path, body, NULL, holder, licence_secrets);
+    replay(NULL, method, path, body, NULL, holder, licence_secrets);
+    licence_unchanged();
+}
+
+static void replay_licence_get(void)
+{
+    replay_licence("GET", "", NULL);
+}
+
+static void replay_licence_pdf(void)
+{
+    replay_licence("GET", "/licence.pdf", NULL);
+}
+
+static void replay_licence_file(void)
+{
+    replay_licence("GET", "/licence.json", NULL);
+}
+
+static void replay_licence_change(void)
+{
+    replay_licence("POST", "/change", "{\"face\":{\"address\":\"越权地址\"},\"reason\":\"越权\"}");
+}
+
+static void replay_licence_renew(void)
+{
+    replay_licence("POST", "/renew", "{\"reason\":\"越权\"}");
+}
+
+static void replay_licence_revoke(void)
+{
+    replay_licence("POST", "/revoke", "{\"reason\":\"越权\"}");
+}
+
+/* GET /api/v1/library/licences/{no}: department systems with the
+ * licence.query scope only (the test's client has case.read): 403 for all. */
+static void replay_library_get(void)
+{
+    char path[320];
+    licences_ready();
+    snprintf(path, sizeof(path), "/api/v1/library/licences/%s?purpose=x", licence_no);
+    struct ident *holder = by_name("zhangsan");
+    for (size_t i = 0; i < NIDS; i++)
+        replay(&ids[i], "GET", path, NULL, NULL, holder, licence_secrets);
+    replay(NULL, "GET", path, NULL, NULL, holder, licence_secrets);
+}
+
+/* The seal's routes of seal.manage by everyone but the security
+ * administrator; the seal stays active with no more uses. */
+static void replay_seal(const char *method, const char *suffix, const char *body)
+{
+    char path[160];
+    licences_ready();
+    snprintf(path, sizeof(path), "/api/v1/seals/%s%s", seal_id, suffix);
+    struct ident *sec = by_name("secadmin");
+    for (size_t i = 0; i < NIDS; i++)
+        if (&ids[i] != sec)
+            replay(&ids[i], method, path, body, NULL, NULL, NULL);
+    replay(NULL, method, path, body, NULL, NULL, NULL);
+    struct http_resp r;
+    snprintf(path, sizeof(path), "/api/v1/seals/%s", seal_id);
+    assert_int_equal(as_req(NULL, "GET", path, NULL, NULL, &r), 0);
+    if (r.status != 200 || strcmp(json_string_value(json_object_get(r.json, "status")), "active"))
+        fail_msg("seal changed by a replay: %ld %s", r.status, r.body);
+    resp_free(&r);
+}
+
+static void replay_seal_rotate(void)
+{
+    replay_seal("POST", "/rotate", NULL);
+}
+
+static void replay_seal_revoke(void)
+{
+    replay_seal("POST", "/revoke", "{\"reason\":\"越权\"}");
+}
+
+static void replay_seal_uses(void)
+{
+    replay_seal("GET", "/uses", NULL);
+}
+
+/* PUT /api/v1/licence-types/{code}: the system administrator's only. */
+static void replay_licence_type_put(void)
+{
+    static const char body[] = "{\"name\":\"越权改名\",\"holder_kind\":\"org\",\"fields\":[]}";
+    struct ident *sys = by_name("sysadmin");
+    for (size_t i = 0; i < NIDS; i++)
+        if (&ids[i] != sys)
+            replay(&ids[i], "PUT", "/api/v1/licence-types/11100000MB0001038T001", body,
+                   "If-Match: \"1\"", NULL, NULL);
+    replay(NULL, "PUT", "/api/v1/licence-types/11100000MB0001038T001", body, "If-Match: \"1\"",
+           NULL, NULL);
+    struct http_resp r;
+    assert_int_equal(
+        as_req(NULL, "GET", "/api/v1/licence-types/11100000MB0001038T001", NULL, NULL, &r), 0);
+    if (r.status != 200 || strcmp(json_string_value(json_object_get(r.json, "name")), "营业执照"))
+        fail_msg("licence type changed by a replay: %ld %s", r.status, r.body);
+    resp_free(&r);
+}
+
 static struct replay_case {
     const char *method, *pattern;
     void (*run)(void);
     long long replays; /* made by run */
 } cases[] = {
+    {"GET", "/api/v1/licences/{no}", replay_licence_get, 0},
+    {"GET", "/api/v1/licences/{no}/licence.pdf", replay_licence_pdf, 0},
+    {"GET", "/api/v1/licences/{no}/licence.json", replay_licence_file, 0},
+    {"POST", "/api/v1/licences/{no}/change", replay_licence_change, 0},
+    {"POST", "/api/v1/licences/{no}/renew", replay_licence_renew, 0},
+    {"POST", "/api/v1/licences/{no}/revoke", replay_licence_revoke, 0},
+    {"GET", "/api/v1/library/licences/{no}", replay_library_get, 0},
+    {"POST", "/api/v1/seals/{id}/rotate", replay_seal_rotate, 0},
+    {"POST", "/api/v1/seals/{id}/revoke", replay_seal_revoke, 0},
+    {"GET", "/api/v1/seals/{id}/uses", replay_seal_uses, 0},
+    {"PUT", "/api/v1/licence-types/{code}", replay_licence_type_put, 0},
     {"DELETE", "/api/v1/me/sessions/{id}", replay_end_session, 0},
     {"PATCH", "/api/v1/staff/{id}", replay_patch_staff, 0},
     {"POST", "/api/v1/accounts/{id}/reveal", replay_reveal, 0},
@@ -1359,6 +1527,11 @@ static const struct {
     {"GET", "/items/{code}",
      "a static page, the same for any code: its script reads the code from the address and asks "
      "GET /api/v1/items/{code}, which has its case"},
+    {"GET", "/api/v1/licence-types/{code}", "a licence type: public reference data"},
+    {"GET", "/api/v1/seals/{id}",
+     "a seal's published public key and metadata: public by design, "
+     "so that anyone can check a licence offline"},
+    {"GET", "/api/v1/seals/{id}/image.png", "the seal image, printed on every licence: public"},
     {"GET", "/api/v1/demo/files/{name}",
      "a sample file of the demonstration by its name (data/demo/files, built in): the same "
      "public bytes for everyone, on demo installations only"},
@@ -1539,6 +1712,27 @@ static void test_case_notice(void **state)
     run_case("GET", "/api/v1/cases/{id}/notices/{notice}");
 }
 
+static void test_licences(void **state)
+{
+    (void)state;
+    run_case("GET", "/api/v1/licences/{no}");
+    run_case("GET", "/api/v1/licences/{no}/licence.pdf");
+    run_case("GET", "/api/v1/licences/{no}/licence.json");
+    run_case("POST", "/api/v1/licences/{no}/change");
+    run_case("POST", "/api/v1/licences/{no}/renew");
+    run_case("POST", "/api/v1/licences/{no}/revoke");
+    run_case("GET", "/api/v1/library/licences/{no}");
+}
+
+static void test_seals_and_types(void **state)
+{
+    (void)state;
+    run_case("POST", "/api/v1/seals/{id}/rotate");
+    run_case("POST", "/api/v1/seals/{id}/revoke");
+    run_case("GET", "/api/v1/seals/{id}/uses");
+    run_case("PUT", "/api/v1/licence-types/{code}");
+}
+
 /* X-On-Behalf-Of carries an object id too: only the grant's agent acts
  * with it. Everyone else (the principal included) gets 403 and nothing of
  * the principal; the API client, which authenticates without a session,
@@ -1672,6 +1866,8 @@ int main(void)
         cmocka_unit_test(test_case_events),
         cmocka_unit_test(test_case_notice),
         cmocka_unit_test(test_case_delivery),
+        cmocka_unit_test(test_licences),
+        cmocka_unit_test(test_seals_and_types),
         cmocka_unit_test(test_on_behalf_of_header),
         cmocka_unit_test(test_every_object_route_is_covered),
     };
