@@ -628,6 +628,41 @@ static void test_types(void **state)
     resp_free(&r);
 }
 
+/* `tongban licences import`: a CSV of history is checked whole (one bad row:
+ * nothing imported), then signed and stored; the holder's wallet has it. */
+static void test_import_csv(void **state)
+{
+    (void)state;
+    char csv[400], cmd[2048];
+    snprintf(csv, sizeof(csv), "%s/history.csv", srv.data);
+    static const char bad[] =
+        "type,holder_name,holder_id_type,holder_id,issuer,issued_on,face.premises\n"
+        "11100000MB0001038T002,示范华信商贸有限公司,001,91440300MA01K3Q27W,DEMO-DIST-XZSPJ,"
+        "2023-03-01,\"示范区商贸城B区12号, 一层\"\n"
+        "11100000MB0001038T002,某公司,001,91440300MA01K3Q27X,DEMO-DIST-XZSPJ,2023-13-01,x\n";
+    save(csv, bad, sizeof(bad) - 1);
+    long long before = db_count("SELECT count(*) FROM licences");
+    snprintf(cmd, sizeof(cmd), "'%s' licences import --data '%s' '%s' >&2", bin, srv.data, csv);
+    int st = system(cmd);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+    assert_int_equal(db_count("SELECT count(*) FROM licences"), before);
+    /* the good row alone */
+    save(csv, bad, strchr(strchr(bad, '\n') + 1, '\n') + 1 - bad);
+    st = system(cmd);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_int_equal(db_count("SELECT count(*) FROM licences"), before + 1);
+    struct tb_client huaxin;
+    assert_int_equal(client_login(&srv, "huaxin", DEMO_PASSWORD, &huaxin, NULL), 200);
+    char no[160], check[16];
+    wallet_find(&huaxin, "11100000MB0001038T002", no, check);
+    struct http_resp r;
+    verify(no, check, &r);
+    assert_string_equal(str(r.json, "status"), "valid");
+    /* 5 years from 2023-03-01 */
+    assert_string_equal(str(r.json, "valid_until"), "2028-02-29");
+    resp_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -638,6 +673,7 @@ int main(void)
         cmocka_unit_test(test_library),
         cmocka_unit_test(test_seals),
         cmocka_unit_test(test_types),
+        cmocka_unit_test(test_import_csv),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
