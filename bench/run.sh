@@ -18,6 +18,9 @@
 #      p50 and p99 over 200 requests each; the warning sweep with the test
 #      clock five working days ahead; all beside the same at 10,000 cases,
 #      and the sweep beside a bare UPDATE of the same column in sqlite3.
+#   8. Electronic licences: licences issued per second (checked, signed with
+#      SM2-SM3, sealed, stored durably) and verified per second, beside bare
+#      SM2 sign/verify in the same process and `openssl speed sm2` (bench_licences).
 #   7. Crash test: 32 clients submit and act with idempotency keys while the
 #      server is killed with SIGKILL 100 times at random and restarted; then
 #      nothing acknowledged may be lost or duplicated and the audit chain
@@ -35,8 +38,8 @@ cd "$(dirname "$0")/.."
 secs=${1:-10}
 conns=${BENCH_CONNS:-64}
 build=${BUILD:-build}
-sections=${BENCH_SECTIONS:-1 2 3 4 5 6 7}
-cmake --build "$build" -j "$(nproc)" --target tongban tongban-test bench_dbwrite bench_search >/dev/null
+sections=${BENCH_SECTIONS:-1 2 3 4 5 6 7 8}
+cmake --build "$build" -j "$(nproc)" --target tongban tongban-test bench_dbwrite bench_search bench_licences >/dev/null
 status=0
 
 # want N: section N is asked for.
@@ -305,7 +308,7 @@ printf '%-52s %12s %12s %8s\n' "" "$small" "$big" "ratio"
 srow "generate: seconds" "$(tgen "$gs" 1)" "$(tgen "$gb" 1)"
 srow "generate: cases/s" "$(tgen "$gs" 2)" "$(tgen "$gb" 2)"
 for l in "reviewer01 /api/v1/cases?queue=work" "reviewer01 /api/v1/cases" \
-         "window01 /api/v1/cases?queue=work" "window01 /api/v1/cases"; do
+         "window01 /api/v1/cases?queue=work" "window01 /api/v1/cases" "zhangsan /api/v1/cases"; do
     u=${l% *}; p=${l#* }
     srow "$u GET ${p#/api/v1} (total)" "$(lfield "$work/lists-small" "$u" "$p" total)" \
         "$(lfield "$work/lists-big" "$u" "$p" total)"
@@ -327,6 +330,17 @@ srow "  re-levelled cases/s" \
 srow "bare UPDATE in sqlite3 (baseline): seconds" "${us% *}" "${ub% *}"
 srow "  rows" "${us#* }" "${ub#* }"
 fi
+echo
+fi
+
+# ---- 8. electronic licences --------------------------------------------------------------
+
+if want 8; then
+echo "== Electronic licences: issued and verified per second (2,000 each), beside bare SM2"
+"./$build/tongban" init --demo --data "$work/lic" >/dev/null 2>&1
+"./$build/bench_licences" -d "$work/lic" -n "${BENCH_LICENCES:-2000}" || status=1
+echo "-- openssl speed sm2 (same machine, same run; one core):"
+openssl speed -seconds 3 sm2 2>/dev/null | grep -E "sign|SM2" | tail -n 2
 echo
 fi
 
