@@ -117,7 +117,7 @@ int licences_api_types(struct tb_req *req)
         return rc;
     json_t *list = json_array();
     for (size_t i = 0; list && i < n; i++) {
-        struct licence_type_row t;
+        struct licence_type_row t = {0};
         if ((rc = licence_type_by_id(c, &req->arena, ids[i], &t)) < 0) {
             json_decref(list);
             return rc;
@@ -132,7 +132,7 @@ int licences_api_type(struct tb_req *req)
 {
     struct tb_app *app = req->app;
     struct tb_db_conn *c;
-    struct licence_type_row t;
+    struct licence_type_row t = {0};
     int rc = tb_db_read_conn(app->db, &c);
     if (rc != 0)
         return rc;
@@ -233,7 +233,7 @@ static int write_type(struct tb_db_conn *c, void *ctx)
     if (tb_db_changes(c) == 0) {
         if (!w->if_match)
             return TB_ERR_CONFLICT;
-        struct licence_type_row t;
+        struct licence_type_row t = {0};
         rc = licence_type_by_code(c, &w->req->arena, w->code, &t);
         if (rc == 0)
             licence_type_row_free(&t);
@@ -329,7 +329,7 @@ static int type_answer(struct tb_req *req, struct type_write *w, int rc, int sta
         return rc;
     struct tb_app *app = req->app;
     struct tb_db_conn *c;
-    struct licence_type_row t;
+    struct licence_type_row t = {0};
     if ((rc = tb_db_read_conn(app->db, &c)) != 0 ||
         (rc = licence_type_by_code(c, &req->arena, w->code, &t)) != 0)
         return rc;
@@ -420,7 +420,7 @@ int licences_api_seals(struct tb_req *req)
         return ids ? rc : TB_ERR_NOMEM;
     json_t *list = json_array();
     for (size_t i = 0; list && i < n; i++) {
-        struct seal_row row;
+        struct seal_row row = {0};
         if ((rc = seal_by_id(c, &req->arena, ids[i], &row)) < 0) {
             json_decref(list);
             return rc;
@@ -448,7 +448,7 @@ static int write_seal_create(struct tb_db_conn *c, void *ctx)
     int64_t org = 0, replaces = 0, now = tb_time_now_ms();
     int rc;
     if (w->rotate) {
-        struct seal_row cur;
+        struct seal_row cur = {0};
         if ((rc = seal_by_public_id(c, &req->arena, w->public_id, &cur)) < 0)
             return rc;
         if (strcmp(cur.status, "active") != 0) {
@@ -534,7 +534,7 @@ static int write_seal_revoke(struct tb_db_conn *c, void *ctx)
 {
     struct seal_write *w = ctx;
     struct tb_req *req = w->req;
-    struct seal_row cur;
+    struct seal_row cur = {0};
     int rc = seal_by_public_id(c, &req->arena, w->public_id, &cur);
     if (rc < 0)
         return rc;
@@ -592,7 +592,7 @@ static int seal_param(struct tb_req *req, struct tb_db_conn **c, struct seal_row
 int licences_api_seal(struct tb_req *req)
 {
     struct tb_db_conn *c;
-    struct seal_row s;
+    struct seal_row s = {0};
     int rc = seal_param(req, &c, &s);
     return rc < 0 ? rc : tb_resp_json(req, 200, seal_json(&s));
 }
@@ -600,7 +600,7 @@ int licences_api_seal(struct tb_req *req)
 int licences_api_seal_image(struct tb_req *req)
 {
     struct tb_db_conn *c;
-    struct seal_row s;
+    struct seal_row s = {0};
     int rc = seal_param(req, &c, &s);
     if (rc < 0)
         return rc;
@@ -616,7 +616,7 @@ int licences_api_seal_image(struct tb_req *req)
 int licences_api_seal_uses(struct tb_req *req)
 {
     struct tb_db_conn *c;
-    struct seal_row seal;
+    struct seal_row seal = {0};
     int rc = seal_param(req, &c, &seal);
     if (rc < 0)
         return rc;

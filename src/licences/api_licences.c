@@ -160,7 +160,7 @@ static json_t *face_json(struct tb_db_conn *c, struct tb_arena *a, const struct 
                          const json_t *content)
 {
     json_t *out = json_array(), *face = json_object_get(content, "face"), *f;
-    struct licence_type_row t;
+    struct licence_type_row t = {0};
     if (!out || licence_type_by_id(c, a, l->type_id, &t) < 0)
         return out;
     size_t i;
@@ -226,15 +226,15 @@ static json_t *holder_json(const json_t *content, enum viewer v)
 int licences_api_get(struct tb_req *req)
 {
     struct tb_db_conn *c;
-    struct licence_row l;
+    struct licence_row l = {0};
     enum viewer v = V_NONE;
     int rc = visible(req, &c, &l, &v);
     if (rc < 0)
         return rc;
     json_t *content;
     const char *text;
-    bool ok;
-    struct seal_row seal;
+    bool ok = false;
+    struct seal_row seal = {0};
     if ((rc = licence_open(c, req->app, &req->arena, &l, &content, &text, &ok, &seal)) < 0)
         return rc;
     char today[LICENCE_DATE_LEN + 1];
@@ -269,7 +269,7 @@ static json_t *file_of(struct tb_req *req, struct tb_db_conn *c, const struct li
 {
     json_t *content;
     const char *text;
-    struct seal_row seal;
+    struct seal_row seal = {0};
     if (licence_open(c, req->app, &req->arena, l, &content, &text, ok, &seal) < 0 || !content)
         return NULL;
     json_t *file = licence_file_json(content, l->signature, l->sig_len, &seal);
@@ -283,12 +283,12 @@ static json_t *file_of(struct tb_req *req, struct tb_db_conn *c, const struct li
 int licences_api_file(struct tb_req *req)
 {
     struct tb_db_conn *c;
-    struct licence_row l;
+    struct licence_row l = {0};
     enum viewer v;
     int rc = visible(req, &c, &l, &v);
     if (rc < 0)
         return rc;
-    bool ok;
+    bool ok = false;
     json_t *file = file_of(req, c, &l, &ok, NULL);
     if (!file)
         return tb_resp_problem(req, TB_ERR_CONFLICT, NULL, "证照数据损坏，无法导出",
@@ -305,12 +305,12 @@ int licences_api_file(struct tb_req *req)
 int licences_api_pdf(struct tb_req *req)
 {
     struct tb_db_conn *c;
-    struct licence_row l;
+    struct licence_row l = {0};
     enum viewer v;
     int rc = visible(req, &c, &l, &v);
     if (rc < 0)
         return rc;
-    bool ok;
+    bool ok = false;
     json_t *content = NULL;
     json_t *file = file_of(req, c, &l, &ok, &content);
     char *text = file ? json_dumps(file, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -375,7 +375,7 @@ static int list_rows(struct tb_req *req, struct tb_db_conn *c, struct tb_db_stmt
         return rc;
     json_t *list = json_array();
     for (size_t i = 0; list && i < n; i++) {
-        struct licence_row l;
+        struct licence_row l = {0};
         if ((rc = licence_by_id(c, &req->arena, ids[i], &l)) < 0) {
             json_decref(list);
             return rc;
@@ -449,7 +449,7 @@ int licences_api_list(struct tb_req *req)
         return rc;
     json_t *next = json_null();
     if (json_array_size(list) == 50) {
-        struct licence_row l;
+        struct licence_row l = {0};
         const char *no = json_string_value(json_object_get(json_array_get(list, 49), "no"));
         if (no && licence_by_no(c, &req->arena, no, &l) == 0)
             next = json_sprintf("%lld", (long long)l.id);
@@ -495,7 +495,7 @@ static int write_act(struct tb_db_conn *c, void *ctx)
     struct tb_req *req = w->req;
     struct tb_app *app = req->app;
     const struct principal *p = req->user;
-    struct licence_row l;
+    struct licence_row l = {0};
     int rc = licence_by_no(c, &req->arena, w->no, &l);
     if (rc < 0)
         return rc;
@@ -507,7 +507,7 @@ static int write_act(struct tb_db_conn *c, void *ctx)
     }
     int64_t now = tb_time_now_ms();
     if (w->act == ACT_REVOKE) {
-        struct seal_row seal;
+        struct seal_row seal = {0};
         if ((rc = seal_active_for(c, &req->arena, l.issuer_org_id, &seal)) == TB_ERR_NOT_FOUND) {
             w->why = "no_active_seal";
             return TB_ERR_CONFLICT;
@@ -531,8 +531,8 @@ static int write_act(struct tb_db_conn *c, void *ctx)
     /* change and renewal: a new version of the same serial */
     json_t *content;
     const char *text;
-    bool ok;
-    struct seal_row old_seal;
+    bool ok = false;
+    struct seal_row old_seal = {0};
     if ((rc = licence_open(c, app, &req->arena, &l, &content, &text, &ok, &old_seal)) < 0)
         return rc;
     if (!ok) {
@@ -540,7 +540,7 @@ static int write_act(struct tb_db_conn *c, void *ctx)
         w->why = "licence_tampered";
         return TB_ERR_CONFLICT;
     }
-    struct licence_type_row type;
+    struct licence_type_row type = {0};
     if ((rc = licence_type_by_id(c, &req->arena, l.type_id, &type)) < 0) {
         json_decref(content);
         return rc;
@@ -565,7 +565,7 @@ static int write_act(struct tb_db_conn *c, void *ctx)
         }
         json_object_set(face, k, v);
     }
-    char today[LICENCE_DATE_LEN + 1], until[LICENCE_DATE_LEN + 1];
+    char today[LICENCE_DATE_LEN + 1], until[LICENCE_DATE_LEN + 1] = "";
     int y, m, d;
     tb_time_shanghai_date(tb_app_now_ms(app, now), &y, &m, &d);
     snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
@@ -660,7 +660,7 @@ static int act(struct tb_req *req, enum act a)
     if (rc < 0)
         return rc;
     struct tb_db_conn *c;
-    struct licence_row l;
+    struct licence_row l = {0};
     if ((rc = tb_db_read_conn(app->db, &c)) != 0 ||
         (rc = licence_by_no(c, &req->arena, a == ACT_REVOKE ? w.no : w.new_no, &l)) != 0)
         return rc;
@@ -706,7 +706,7 @@ int licences_api_verify(struct tb_req *req)
         return rc;
     bool code_ok = well_formed && tb_ct_equal(expect, check, LICENCE_CHECK_LEN);
     struct tb_db_conn *c;
-    struct licence_row l;
+    struct licence_row l = {0};
     if ((rc = tb_db_read_conn(app->db, &c)) != 0)
         return rc;
     rc = licence_by_no(c, &req->arena, well_formed ? no : "", &l);
@@ -717,8 +717,8 @@ int licences_api_verify(struct tb_req *req)
         return rc;
     json_t *content;
     const char *text;
-    bool ok;
-    struct seal_row seal;
+    bool ok = false;
+    struct seal_row seal = {0};
     if ((rc = licence_open(c, app, &req->arena, &l, &content, &text, &ok, &seal)) < 0)
         return rc;
     json_decref(content);
@@ -859,7 +859,7 @@ int licences_api_library(struct tb_req *req)
     json_t *list = json_array();
     bool holds = false;
     for (size_t i = 0; list && i < n; i++) {
-        struct licence_row l;
+        struct licence_row l = {0};
         if ((rc = licence_by_id(c, &req->arena, ids[i], &l)) < 0) {
             json_decref(list);
             return rc;
@@ -895,7 +895,7 @@ int licences_api_library_get(struct tb_req *req)
         return rc;
     struct licence_no_parts parts;
     struct tb_db_conn *c;
-    struct licence_row l;
+    struct licence_row l = {0};
     if ((rc = tb_db_read_conn(app->db, &c)) != 0)
         return rc;
     rc = w.no && licence_no_parse(w.no, &parts) == 0 ? licence_by_no(c, &req->arena, w.no, &l)

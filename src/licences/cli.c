@@ -282,7 +282,7 @@ static int key_from_data(const char *data, const char *seal_id, struct tb_sm2_ke
     struct tb_db_conn *c;
     struct tb_arena a;
     tb_arena_init(&a, 4096);
-    struct seal_row seal;
+    struct seal_row seal = {0};
     if (rc == 0 && (rc = tb_db_read_conn(db, &c)) == 0 &&
         (rc = seal_by_public_id(c, &a, seal_id ? seal_id : "", &seal)) == 0)
         rc = tb_sm2_pub_from_hex(seal.public_key, strlen(seal.public_key), out);

@@ -111,7 +111,7 @@ static int import_row(struct tb_db_conn *c, struct import *im, size_t i, const j
         fault(im, i, "holder_id_type", "holder_kind_mismatch", "该类证照的持证主体类型不符",
               "this licence type is not held by this kind of holder");
     int64_t org_id = org_id_of(c, issuer);
-    struct seal_row seal;
+    struct seal_row seal = {0};
     if (!org_id)
         fault(im, i, "issuer", "unknown_org", "没有这个发证机关", "no such issuing organisation");
     else if ((rc = seal_active_for(c, im->arena, org_id, &seal)) == TB_ERR_NOT_FOUND)
@@ -309,7 +309,7 @@ static int write_demo(struct tb_db_conn *c, void *ctx)
     if (rc < 0)
         return rc;
     for (size_t j = 0; j < n; j++) {
-        struct seal_row seal;
+        struct seal_row seal = {0};
         const char *why;
         if ((rc = seal_create(c, dm->app, dm->arena, ids[j], 0, 0, now, &seal, &why)) < 0)
             return rc;

@@ -83,7 +83,7 @@ int licence_event_add(struct tb_db_conn *c, struct tb_app *app, struct tb_arena 
 int licence_store_new(struct tb_db_conn *c, struct tb_app *app, struct tb_arena *a,
                       const struct licence_new *n, int64_t *id, char *no, const char **why)
 {
-    struct seal_row seal;
+    struct seal_row seal = {0};
     int rc = seal_active_for(c, a, n->issuer_org_id, &seal);
     if (rc == TB_ERR_NOT_FOUND) {
         *why = "no_active_seal";
@@ -195,7 +195,7 @@ int licence_issue_for_case(struct tb_db_conn *c, struct tb_app *app, struct tb_a
                            const struct licence_issue_in *in, int64_t *id, char *no,
                            const char **why)
 {
-    struct licence_type_row type;
+    struct licence_type_row type = {0};
     int rc = licence_type_by_code(c, a, in->type_code, &type);
     if (rc < 0)
         return rc;
@@ -227,7 +227,7 @@ int licence_issue_for_case(struct tb_db_conn *c, struct tb_app *app, struct tb_a
     }
     int y, m, d;
     tb_time_shanghai_date(in->now, &y, &m, &d);
-    char today[LICENCE_DATE_LEN + 1], until[LICENCE_DATE_LEN + 1];
+    char today[LICENCE_DATE_LEN + 1], until[LICENCE_DATE_LEN + 1] = "";
     snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
     licence_valid_until(today, type.validity_years, until);
     struct licence_new n = {

@@ -132,7 +132,7 @@ int seal_create(struct tb_db_conn *c, struct tb_app *app, struct tb_arena *a, in
         *why = "org_no_credit_code";
         return TB_ERR_CONFLICT;
     }
-    struct seal_row cur;
+    struct seal_row cur = {0};
     rc = seal_active_for(c, a, org_id, &cur);
     if (rc == TB_OK && cur.id != replaces) {
         *why = "seal_exists";
@@ -276,8 +276,8 @@ int seal_sign(struct tb_db_conn *c, struct tb_app *app, const struct seal_row *s
 {
     if (strcmp(seal->status, "active") != 0)
         return TB_ERR_CONFLICT;
-    struct tb_sm2_key *key;
-    bool owned;
+    struct tb_sm2_key *key = NULL;
+    bool owned = false;
     int rc = private_key(c, app, seal, &key, &owned);
     if (rc < 0)
         return rc;
