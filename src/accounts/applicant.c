@@ -56,33 +56,9 @@ static int open_column(const struct tb_app *app, struct tb_arena *a, struct tb_d
     return TB_OK;
 }
 
-int accounts_applicant_get(struct tb_req *req, struct tb_db_conn *c, int64_t id, bool open,
-                           struct applicant_info *out)
-{
-    struct account acc;
-    int rc = store_account_by_id(c, id, &req->arena, &acc);
-    if (rc < 0)
-        return rc;
-    if (acc.kind == ACCOUNT_STAFF)
-        return TB_ERR_NOT_FOUND;
-    memset(out, 0, sizeof(*out));
-    out->id = acc.id;
-    out->kind = account_kind_name(acc.kind);
-    out->name = acc.name;
-    out->id_number_masked = acc.id_number_masked;
-    out->legal_rep = acc.legal_rep;
-    if (!open)
-        return TB_OK;
-    if ((rc = open_column(req->app, &req->arena, c, id,
-                          "SELECT id_number_enc FROM accounts WHERE id = ?1", "accounts.id_number",
-                          &out->id_number)) < 0)
-        return rc;
-    return open_column(req->app, &req->arena, c, id, "SELECT phone_enc FROM accounts WHERE id = ?1",
-                       "accounts.phone", &out->phone);
-}
-
-int accounts_holder_get(const struct tb_app *app, struct tb_db_conn *c, struct tb_arena *a,
-                        int64_t id, struct applicant_info *out)
+/* The applicant account id (not staff) into out, nothing opened. */
+static int applicant_fill(struct tb_db_conn *c, struct tb_arena *a, int64_t id,
+                          struct applicant_info *out)
 {
     struct account acc;
     int rc = store_account_by_id(c, id, a, &acc);
@@ -96,6 +72,29 @@ int accounts_holder_get(const struct tb_app *app, struct tb_db_conn *c, struct t
     out->name = acc.name;
     out->id_number_masked = acc.id_number_masked;
     out->legal_rep = acc.legal_rep;
+    return TB_OK;
+}
+
+int accounts_applicant_get(struct tb_req *req, struct tb_db_conn *c, int64_t id, bool open,
+                           struct applicant_info *out)
+{
+    int rc = applicant_fill(c, &req->arena, id, out);
+    if (rc < 0 || !open)
+        return rc;
+    if ((rc = open_column(req->app, &req->arena, c, id,
+                          "SELECT id_number_enc FROM accounts WHERE id = ?1", "accounts.id_number",
+                          &out->id_number)) < 0)
+        return rc;
+    return open_column(req->app, &req->arena, c, id, "SELECT phone_enc FROM accounts WHERE id = ?1",
+                       "accounts.phone", &out->phone);
+}
+
+int accounts_holder_get(const struct tb_app *app, struct tb_db_conn *c, struct tb_arena *a,
+                        int64_t id, struct applicant_info *out)
+{
+    int rc = applicant_fill(c, a, id, out);
+    if (rc < 0)
+        return rc;
     return open_column(app, a, c, id, "SELECT id_number_enc FROM accounts WHERE id = ?1",
                        "accounts.id_number", &out->id_number);
 }

@@ -194,4 +194,25 @@ struct pdf_meta {
 int layout_pdf(struct guide_doc *d, int (*lay_out)(struct guide_doc *d),
                const struct pdf_meta *meta, struct tb_buf *out);
 
+/* ---- reading documents ---------------------------------------------------------------- */
+
+/* o[key] as a string, or NULL. */
+static inline const char *jstr(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* o[key][sub] as a string, or NULL. */
+static inline const char *jstr2(const json_t *o, const char *key, const char *sub)
+{
+    return jstr(json_object_get(o, key), sub);
+}
+
+/* s, or "—" for a missing or empty text. */
+static inline const char *or_dash(const char *s)
+{
+    return s && *s ? s : "—";
+}
+
 #endif

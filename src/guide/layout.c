@@ -138,11 +138,6 @@ const char *layout_printf(struct guide_doc *d, const char *f, ...)
     return s;
 }
 
-static const char *or_dash(const char *s)
-{
-    return s && *s ? s : "—";
-}
-
 /* ---- text layouts ------------------------------------------------------------------ */
 
 static void set_colour(cairo_t *cr, enum colour c)

@@ -297,22 +297,6 @@ static const struct table_type {
 
 /* ---- reading the data ------------------------------------------------------------------ */
 
-static const char *jstr(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static const char *jstr2(const json_t *o, const char *key, const char *sub)
-{
-    return jstr(json_object_get(o, key), sub);
-}
-
-static const char *or_dash(const char *s)
-{
-    return s && *s ? s : "—";
-}
-
 /* A face value: a string (a date in Chinese form), an integer, else "—". */
 static const char *face_value(struct guide_doc *d, const json_t *v)
 {

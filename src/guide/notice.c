@@ -40,33 +40,6 @@
 
 /* ---- reading the data -------------------------------------------------------------- */
 
-static const char *jstr(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-/* o[key][sub] as a string, or NULL. */
-static const char *jstr2(const json_t *o, const char *key, const char *sub)
-{
-    return jstr(json_object_get(o, key), sub);
-}
-
-static const char *or_dash(const char *s)
-{
-    return s && *s ? s : "—";
-}
-
-/* "2026年11月24日" for "2026-11-24"; any other string as given, "—" for none. */
-static const char *date_zh(struct guide_doc *d, const char *s)
-{
-    if (!layout_is_date(s))
-        return or_dash(s);
-    int month = (s[5] - '0') * 10 + (s[6] - '0');
-    int day = (s[8] - '0') * 10 + (s[9] - '0');
-    return layout_printf(d, "%.4s年%d月%d日", s, month, day);
-}
-
 /* "20个工作日" for 20 or "20"; another string as given, "—" for none. */
 static const char *work_days(struct guide_doc *d, const json_t *o, const char *key)
 {
@@ -140,7 +113,7 @@ static void list_table(struct guide_doc *d, const struct list_spec *ls)
         struct cell c[] = {
             {layout_printf(d, "%zu", i + 1), NULL, 1, CELL_VALUE},
             {jstr(row, ls->what), NULL, 1, CELL_VALUE},
-            {ls->is_date ? date_zh(d, detail) : detail, NULL, 1, CELL_VALUE},
+            {ls->is_date ? layout_date_zh(d, detail) : detail, NULL, 1, CELL_VALUE},
         };
         layout_row(d, &t, c, t.n_cols);
     }
@@ -161,14 +134,14 @@ static void body_acceptance(struct guide_doc *d)
                           "你（单位）于%s提出的%s，经审查，申请事项属于本机关职权范围，申请材料"
                           "齐全、符合法定形式。根据《中华人民共和国行政许可法》第三十二条第一款"
                           "第（五）项的规定，本机关决定予以受理。",
-                          date_zh(d, jstr(j, "accepted_on")), the_case(d)));
+                          layout_date_zh(d, jstr(j, "accepted_on")), the_case(d)));
     /* RULE: 行政许可法 §42 limit, §45 special procedures do not count */
     para(d, layout_printf(d,
                           "本事项法定办结时限为%s，承诺办结时限为%s，本机关将于%s前作出决定。"
                           "依法需要听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审的，所需时间"
                           "不计算在上述时限内。",
                           work_days(d, j, "legal_days"), work_days(d, j, "promised_days"),
-                          date_zh(d, jstr(j, "promised_date"))));
+                          layout_date_zh(d, jstr(j, "promised_date"))));
     const char *window = jstr2(j, "window", "name");
     if (window && *window)
         para(d, layout_printf(d, "受理窗口：%s。", window));
@@ -202,7 +175,8 @@ static void body_correction(struct guide_doc *d)
     para(d, layout_printf(d,
                           "请于%s前将上述材料补正齐全后提交至%s。补正材料齐全、符合法定形式的，"
                           "本机关依法予以受理。",
-                          date_zh(d, jstr(j, "deadline")), window && *window ? window : "本机关"));
+                          layout_date_zh(d, jstr(j, "deadline")),
+                          window && *window ? window : "本机关"));
 }
 
 static void pledge(struct guide_doc *d)
@@ -247,7 +221,7 @@ static void body_approval(struct guide_doc *d)
     para(d, layout_printf(d,
                           "你（单位）提出的%s，经审查，符合法定条件、标准。根据《中华人民共和国行政"
                           "许可法》第三十八条第一款的规定，本机关于%s决定准予行政许可。",
-                          the_case(d), date_zh(d, jstr(j, "decided_on"))));
+                          the_case(d), layout_date_zh(d, jstr(j, "decided_on"))));
     const char *number = jstr2(j, "result", "number");
     para(d, layout_printf(d, "行政许可结果：%s%s%s%s。", or_dash(jstr2(j, "result", "name")),
                           number && *number ? "（编号：" : "", number && *number ? number : "",
@@ -281,7 +255,7 @@ static void body_denial(struct guide_doc *d)
         para(d, or_dash(jstr(j, "reasons")));
     }
     para(d, layout_printf(d, "根据%s的规定，本机关于%s决定不予行政许可。",
-                          or_dash(jstr(j, "basis")), date_zh(d, jstr(j, "decided_on"))));
+                          or_dash(jstr(j, "basis")), layout_date_zh(d, jstr(j, "decided_on"))));
 }
 
 /* ---- the kinds ----------------------------------------------------------------------------- */
@@ -363,7 +337,7 @@ static void head(struct guide_doc *d, const struct notice_spec *s)
 static void signature(struct guide_doc *d, const struct notice_spec *s)
 {
     const char *org = or_dash(d->org_name);
-    const char *date = date_zh(d, jstr(d->item, "date"));
+    const char *date = layout_date_zh(d, jstr(d->item, "date"));
     const char *block = layout_printf(d, "%s\n（印章）\n%s", org, date);
     double h = text_h(d, F_LETTER, block, SIGN_W_PT, SIGN_MAX_LINES);
     const char *pledger = "承诺人（签字或盖章）：\n\n　　　　年　　月　　日";

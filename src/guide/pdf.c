@@ -34,17 +34,6 @@
 
 /* ---- reading the item ---------------------------------------------------------- */
 
-static const char *jstr(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static const char *or_dash(const char *s)
-{
-    return s && *s ? s : "—";
-}
-
 static const char *yes_no(const json_t *o, const char *key)
 {
     const json_t *v = json_object_get(o, key);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 struct tb_req;
+struct tb_db_stmt;
 
 #define LICENCE_OID_PREFIX    "1.2.156.3005.2."
 #define LICENCE_SERIAL_LEN    12
@@ -148,6 +149,12 @@ int seal_use_log(struct tb_db_conn *c, int64_t seal_id, const char *kind, int64_
 json_t *seal_json(const struct seal_row *s);
 
 /* ---- store.c ---------------------------------------------------------------------------- */
+
+/* Prepares sql, binds ?1 (text, or id when text is NULL) and steps: TB_OK
+ * with *out on its first row (the caller reads it and calls
+ * tb_db_stmt_done), TB_ERR_NOT_FOUND when there is none. */
+int licences_one_row(struct tb_db_conn *c, const char *sql, int64_t id, const char *text,
+                     struct tb_db_stmt **out);
 
 struct licence_type_row {
     int64_t id;

@@ -54,39 +54,29 @@ static const char *dup(struct tb_arena *a, const char *s)
 static int seal_query(struct tb_db_conn *c, struct tb_arena *a, const char *sql, int64_t n,
                       const char *text, struct seal_row *out)
 {
-    struct tb_db_stmt *s;
-    int rc = tb_db_prepare(c, sql, &s);
+    struct tb_db_stmt *s = NULL;
+    int rc = licences_one_row(c, sql, n, text, &s);
     if (rc != 0)
         return rc;
-    if (text)
-        tb_db_bind_text(s, 1, text, -1);
-    else
-        tb_db_bind_int64(s, 1, n);
-    rc = tb_db_step(s);
-    if (rc == TB_DB_ROW) {
-        memset(out, 0, sizeof(*out));
-        out->id = tb_db_column_int64(s, 0);
-        snprintf(out->public_id, sizeof(out->public_id), "%s", tb_db_column_text(s, 1));
-        out->org_id = tb_db_column_int64(s, 2);
-        out->org_code = dup(a, tb_db_column_text(s, 3));
-        out->org_name = dup(a, tb_db_column_text(s, 4));
-        out->credit_code = dup(a, tb_db_column_text(s, 5));
-        out->status = dup(a, tb_db_column_text(s, 6));
-        out->public_key = dup(a, tb_db_column_text(s, 7));
-        out->fingerprint = dup(a, tb_db_column_text(s, 8));
-        out->created_at = tb_db_column_int64(s, 9);
-        out->rotated_at = tb_db_column_int64(s, 10);
-        out->revoked_at = tb_db_column_int64(s, 11);
-        out->replaces_id = tb_db_column_int64(s, 12);
-        out->revoke_reason = dup(a, tb_db_column_text(s, 13));
-        rc = out->org_code && out->org_name && out->status && out->public_key && out->fingerprint
-                 ? TB_OK
-                 : TB_ERR_NOMEM;
-    } else if (rc == TB_DB_DONE) {
-        rc = TB_ERR_NOT_FOUND;
-    }
+    memset(out, 0, sizeof(*out));
+    out->id = tb_db_column_int64(s, 0);
+    snprintf(out->public_id, sizeof(out->public_id), "%s", tb_db_column_text(s, 1));
+    out->org_id = tb_db_column_int64(s, 2);
+    out->org_code = dup(a, tb_db_column_text(s, 3));
+    out->org_name = dup(a, tb_db_column_text(s, 4));
+    out->credit_code = dup(a, tb_db_column_text(s, 5));
+    out->status = dup(a, tb_db_column_text(s, 6));
+    out->public_key = dup(a, tb_db_column_text(s, 7));
+    out->fingerprint = dup(a, tb_db_column_text(s, 8));
+    out->created_at = tb_db_column_int64(s, 9);
+    out->rotated_at = tb_db_column_int64(s, 10);
+    out->revoked_at = tb_db_column_int64(s, 11);
+    out->replaces_id = tb_db_column_int64(s, 12);
+    out->revoke_reason = dup(a, tb_db_column_text(s, 13));
     tb_db_stmt_done(s);
-    return rc;
+    return out->org_code && out->org_name && out->status && out->public_key && out->fingerprint
+               ? TB_OK
+               : TB_ERR_NOMEM;
 }
 
 int seal_active_for(struct tb_db_conn *c, struct tb_arena *a, int64_t org_id, struct seal_row *out)

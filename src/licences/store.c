@@ -41,6 +41,26 @@ int licence_check_code(const struct tb_app *app, const char *no, char out[LICENC
     return TB_OK;
 }
 
+int licences_one_row(struct tb_db_conn *c, const char *sql, int64_t id, const char *text,
+                     struct tb_db_stmt **out)
+{
+    struct tb_db_stmt *s;
+    int rc = tb_db_prepare(c, sql, &s);
+    if (rc != 0)
+        return rc;
+    if (text)
+        tb_db_bind_text(s, 1, text, -1);
+    else
+        tb_db_bind_int64(s, 1, id);
+    rc = tb_db_step(s);
+    if (rc == TB_DB_ROW) {
+        *out = s;
+        return TB_OK;
+    }
+    tb_db_stmt_done(s);
+    return rc < 0 ? rc : TB_ERR_NOT_FOUND;
+}
+
 /* ---- types ------------------------------------------------------------------------------ */
 
 #define TYPE_COLUMNS                                                                               \
@@ -50,37 +70,26 @@ int licence_check_code(const struct tb_app *app, const char *no, char out[LICENC
 static int type_query(struct tb_db_conn *c, struct tb_arena *a, const char *sql, int64_t id,
                       const char *code, struct licence_type_row *out)
 {
-    struct tb_db_stmt *s;
-    int rc = tb_db_prepare(c, sql, &s);
+    struct tb_db_stmt *s = NULL;
+    int rc = licences_one_row(c, sql, id, code, &s);
     if (rc != 0)
         return rc;
-    if (code)
-        tb_db_bind_text(s, 1, code, -1);
-    else
-        tb_db_bind_int64(s, 1, id);
-    rc = tb_db_step(s);
-    if (rc == TB_DB_ROW) {
-        memset(out, 0, sizeof(*out));
-        out->id = tb_db_column_int64(s, 0);
-        out->code = dup(a, tb_db_column_text(s, 1));
-        out->name = dup(a, tb_db_column_text(s, 2));
-        out->holder_kind = dup(a, tb_db_column_text(s, 3));
-        out->fields = json_loads(tb_db_column_text(s, 4), 0, NULL);
-        out->validity_years = (int)tb_db_column_int64(s, 5);
-        out->issuers = json_loads(tb_db_column_text(s, 6), 0, NULL);
-        out->version = tb_db_column_int64(s, 7);
-        out->created_at = tb_db_column_int64(s, 8);
-        out->updated_at = tb_db_column_int64(s, 9);
-        rc = out->code && out->name && out->holder_kind && out->fields && out->issuers
-                 ? TB_OK
-                 : TB_ERR_NOMEM;
-        if (rc < 0)
-            licence_type_row_free(out);
-    } else if (rc == TB_DB_DONE) {
-        rc = TB_ERR_NOT_FOUND;
-    }
+    memset(out, 0, sizeof(*out));
+    out->id = tb_db_column_int64(s, 0);
+    out->code = dup(a, tb_db_column_text(s, 1));
+    out->name = dup(a, tb_db_column_text(s, 2));
+    out->holder_kind = dup(a, tb_db_column_text(s, 3));
+    out->fields = json_loads(tb_db_column_text(s, 4), 0, NULL);
+    out->validity_years = (int)tb_db_column_int64(s, 5);
+    out->issuers = json_loads(tb_db_column_text(s, 6), 0, NULL);
+    out->version = tb_db_column_int64(s, 7);
+    out->created_at = tb_db_column_int64(s, 8);
+    out->updated_at = tb_db_column_int64(s, 9);
     tb_db_stmt_done(s);
-    return rc;
+    if (out->code && out->name && out->holder_kind && out->fields && out->issuers)
+        return TB_OK;
+    licence_type_row_free(out);
+    return TB_ERR_NOMEM;
 }
 
 int licence_type_by_code(struct tb_db_conn *c, struct tb_arena *a, const char *code,
@@ -124,57 +133,47 @@ static const void *blobdup(struct tb_arena *a, const void *p, size_t n)
 static int licence_query(struct tb_db_conn *c, struct tb_arena *a, const char *sql, int64_t id,
                          const char *no, struct licence_row *out)
 {
-    struct tb_db_stmt *s;
-    int rc = tb_db_prepare(c, sql, &s);
+    struct tb_db_stmt *s = NULL;
+    int rc = licences_one_row(c, sql, id, no, &s);
     if (rc != 0)
         return rc;
-    if (no)
-        tb_db_bind_text(s, 1, no, -1);
-    else
-        tb_db_bind_int64(s, 1, id);
-    rc = tb_db_step(s);
-    if (rc == TB_DB_ROW) {
-        memset(out, 0, sizeof(*out));
-        out->id = tb_db_column_int64(s, 0);
-        out->no = dup(a, tb_db_column_text(s, 1));
-        out->type_id = tb_db_column_int64(s, 2);
-        out->type_code = dup(a, tb_db_column_text(s, 3));
-        out->type_name = dup(a, tb_db_column_text(s, 4));
-        out->serial = dup(a, tb_db_column_text(s, 5));
-        out->version = (int)tb_db_column_int64(s, 6);
-        out->issuer_org_id = tb_db_column_int64(s, 7);
-        out->issuer_code = dup(a, tb_db_column_text(s, 8));
-        out->issuer_name = dup(a, tb_db_column_text(s, 9));
-        out->seal_id = tb_db_column_int64(s, 10);
-        out->holder_masked = dup(a, tb_db_column_text(s, 11));
-        out->holder_account_id = tb_db_column_int64(s, 12);
-        out->case_id = tb_db_column_int64(s, 13);
-        out->case_no = dup(a, tb_db_column_text(s, 14));
-        out->trust_level = dup(a, tb_db_column_text(s, 15));
-        out->issued_on = dup(a, tb_db_column_text(s, 16));
-        out->valid_from = dup(a, tb_db_column_text(s, 17));
-        out->valid_until = dup(a, tb_db_column_text(s, 18));
-        out->content_enc = tb_db_column_blob(s, 19);
-        out->content_len = tb_db_column_bytes(s, 19);
-        out->content_enc = blobdup(a, out->content_enc, out->content_len);
-        out->signature = tb_db_column_blob(s, 20);
-        out->sig_len = tb_db_column_bytes(s, 20);
-        out->signature = blobdup(a, out->signature, out->sig_len);
-        out->status = dup(a, tb_db_column_text(s, 21));
-        out->previous_id = tb_db_column_int64(s, 22);
-        out->replaced_by_id = tb_db_column_int64(s, 23);
-        out->revoked_at = tb_db_column_int64(s, 24);
-        out->revoke_reason = dup(a, tb_db_column_text(s, 25));
-        out->created_at = tb_db_column_int64(s, 26);
-        rc = out->no && out->type_code && out->status && out->content_enc && out->signature &&
-                     out->issued_on && out->trust_level
-                 ? TB_OK
-                 : TB_ERR_NOMEM;
-    } else if (rc == TB_DB_DONE) {
-        rc = TB_ERR_NOT_FOUND;
-    }
+    memset(out, 0, sizeof(*out));
+    out->id = tb_db_column_int64(s, 0);
+    out->no = dup(a, tb_db_column_text(s, 1));
+    out->type_id = tb_db_column_int64(s, 2);
+    out->type_code = dup(a, tb_db_column_text(s, 3));
+    out->type_name = dup(a, tb_db_column_text(s, 4));
+    out->serial = dup(a, tb_db_column_text(s, 5));
+    out->version = (int)tb_db_column_int64(s, 6);
+    out->issuer_org_id = tb_db_column_int64(s, 7);
+    out->issuer_code = dup(a, tb_db_column_text(s, 8));
+    out->issuer_name = dup(a, tb_db_column_text(s, 9));
+    out->seal_id = tb_db_column_int64(s, 10);
+    out->holder_masked = dup(a, tb_db_column_text(s, 11));
+    out->holder_account_id = tb_db_column_int64(s, 12);
+    out->case_id = tb_db_column_int64(s, 13);
+    out->case_no = dup(a, tb_db_column_text(s, 14));
+    out->trust_level = dup(a, tb_db_column_text(s, 15));
+    out->issued_on = dup(a, tb_db_column_text(s, 16));
+    out->valid_from = dup(a, tb_db_column_text(s, 17));
+    out->valid_until = dup(a, tb_db_column_text(s, 18));
+    out->content_enc = tb_db_column_blob(s, 19);
+    out->content_len = tb_db_column_bytes(s, 19);
+    out->content_enc = blobdup(a, out->content_enc, out->content_len);
+    out->signature = tb_db_column_blob(s, 20);
+    out->sig_len = tb_db_column_bytes(s, 20);
+    out->signature = blobdup(a, out->signature, out->sig_len);
+    out->status = dup(a, tb_db_column_text(s, 21));
+    out->previous_id = tb_db_column_int64(s, 22);
+    out->replaced_by_id = tb_db_column_int64(s, 23);
+    out->revoked_at = tb_db_column_int64(s, 24);
+    out->revoke_reason = dup(a, tb_db_column_text(s, 25));
+    out->created_at = tb_db_column_int64(s, 26);
     tb_db_stmt_done(s);
-    return rc;
+    return out->no && out->type_code && out->status && out->content_enc && out->signature &&
+                   out->issued_on && out->trust_level
+               ? TB_OK
+               : TB_ERR_NOMEM;
 }
 
 int licence_by_no(struct tb_db_conn *c, struct tb_arena *a, const char *no, struct licence_row *out)
