@@ -100,7 +100,7 @@ describe('(1) 在线申报', () => {
       assert.equal((await page.locator('h1').textContent()).trim(), ITEM_NAME);
       assert.equal(await page.inputValue('#f-applicant_name'), '张三', 'the name comes from the account');
       assert.match(await page.locator('label[for="f-shop_name"]').textContent(), /\*/, 'required fields are marked');
-      assert.match(await page.locator('#mat-1').textContent(), /无需提交（由部门共享获取）/, 'the licence material needs nothing');
+      assert.match(await page.locator('#mat-1').textContent(), /已从电子证照库获取/, 'the licence material comes from the licence library');
       assert.equal(await page.locator('#mat-1 input[type="file"]').count(), 0);
 
       await fillSample(page);

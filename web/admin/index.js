@@ -6,7 +6,8 @@
 // staff.manage and API clients apiclient.manage (both 系统管理员), security
 // settings security.settings (安全管理员), the audit log audit.read
 // (审计管理员); the service catalogue (事项管理) catalog.manage and the
-// organisations and halls (机构与大厅) org.manage. Under 三权分立 an administrator holds the permissions of
+// organisations and halls (机构与大厅) org.manage; 证照类型 catalog.manage
+// and 电子印章 seal.manage (安全管理员), docs/licences.md. Under 三权分立 an administrator holds the permissions of
 // exactly one administrator role. A section the account lacks the permission for is
 // never built, so it is not in the page at all; the API would refuse it
 // anyway (403). An account with none of them sees a plain notice.
@@ -19,7 +20,9 @@ import { showAdminAccount } from './admin.js';
 import * as apiclients from './apiclients.js';
 import * as audit from './audit.js';
 import * as catalog from './catalog.js';
+import * as licenceTypes from './licence-types.js';
 import * as orgs from './orgs.js';
+import * as seals from './seals.js';
 import * as security from './security.js';
 import * as staff from './staff.js';
 
@@ -47,7 +50,7 @@ addMessages({
 
 /* The sections, in page order; each module exports id, permission, titleKey and
  * mount(section, account), which fills the section from its <template>. */
-const SECTIONS = [catalog, orgs, staff, apiclients, security, audit];
+const SECTIONS = [catalog, licenceTypes, orgs, staff, apiclients, security, seals, audit];
 
 init();
 

@@ -7,10 +7,14 @@
 // (name, ID number, phone ...; for materials, the file last used for a
 // material of the same name). A material the applicant provides is chosen
 // from the materials library (GET /api/v1/uploads) or uploaded at once
-// (POST /api/v1/uploads); one from a licence, shared data or the department
-// needs nothing. 保存草稿 creates a draft (POST /api/v1/cases, submit:false)
-// and later saves it (PATCH with If-Match); 提交申请 submits (POST with
-// submit:true, or PATCH then the transition "submit" for a saved draft).
+// (POST /api/v1/uploads); one from shared data or the department needs
+// nothing, nor one the prefill finds in the licence library ("licence":
+// {no, type, issuer}: 已从电子证照库获取, docs/licences.md "Reuse"); a
+// licence material the library has none for ("licence": null) may be
+// uploaded, or else the window checks the original at acceptance.
+// 保存草稿 creates a draft (POST /api/v1/cases, submit:false) and later
+// saves it (PATCH with If-Match); 提交申请 submits (POST with submit:true, or
+// PATCH then the transition "submit" for a saved draft).
 // Every such request carries an Idempotency-Key kept for its attempt
 // (case-client.js). A 422 shows each fault at its field (values.<key>,
 // materials[i]). 结果送达: one of the item's delivery methods (window, post
@@ -79,6 +83,11 @@ addMessages({
     'ap.demo.fill': '填入示例数据',
     'ap.demo.filled': '已填入示例数据，请核对后保存或提交。',
     'ap.demo.busy': '正在填入示例数据…',
+    'ap.lic.got': '已从电子证照库获取',
+    'ap.lic.no': '证照编号：',
+    'ap.lic.issuer': '发证机关：{issuer}',
+    'ap.lic.none': '无需上传。',
+    'ap.lic.missing': '电子证照库中未找到该证照。可以上传材料；不上传的，受理时由窗口核验原件。',
   },
   en: {
     'ap.title': 'Apply online · Service Portal · tongban',
@@ -130,6 +139,11 @@ addMessages({
     'ap.demo.fill': 'Fill in sample data',
     'ap.demo.filled': 'Sample data filled in. Check it, then save or submit.',
     'ap.demo.busy': 'Filling in sample data…',
+    'ap.lic.got': 'Taken from the electronic licence library',
+    'ap.lic.no': 'Licence number: ',
+    'ap.lic.issuer': 'Issued by: {issuer}',
+    'ap.lic.none': 'Nothing to upload.',
+    'ap.lic.missing': 'The licence library has no such licence for you. You may upload the material; otherwise the window checks the original at acceptance.',
   },
 });
 
@@ -147,6 +161,8 @@ let etag = null;
 let itemAnswer = null; // GET /api/v1/items/{code}
 let library = null;
 let pickers = [];
+const licences = {}; // material index -> {no, type, issuer}: provided from the licence library (docs/licences.md "Reuse")
+const noLicence = new Set(); // indices of licence materials the library has none for: an upload is offered, not required
 let deliveryPicker = null; // the choice of delivery (docs/cases.md "Delivery and trips"), when the item offers one
 let deliveryValue = null; // {method, post} as the draft or the page last had it
 const attempts = { create: new Attempt(), patch: new Attempt(), submit: new Attempt(), delivery: new Attempt() };
@@ -180,6 +196,8 @@ async function init() {
           chosen[m.index] = m.upload.id;
           extraUploads.push(m.upload);
         }
+        if (m.licence) licences[m.index] = m.licence;
+        else if (m.licence === null && m.source === 'licence') noLicence.add(m.index);
       }
       itemAnswer = await loadItem(itemCode, c.item && c.item.version);
     } else {
@@ -203,6 +221,8 @@ async function init() {
           chosen[m.index] = m.upload.id;
           extraUploads.push(m.upload);
         }
+        if (m.licence) licences[m.index] = m.licence;
+        else if (m.licence === null && m.source === 'licence') noLicence.add(m.index);
       }
     }
     const lib = await apiGet('/api/v1/uploads');
@@ -283,8 +303,12 @@ function render(values, chosen) {
   pickers = [];
   library.clearListeners();
   const blocks = materials.map((m, i) => {
-    if (m.source !== 'applicant') return materialNotNeeded(i, m);
-    const p = materialPicker({ idPrefix: 'mat', index: i, m, library, selected: chosen[i] || null });
+    if (licences[i]) return materialFromLicence(i, m, licences[i]);
+    const fromApplicant = m.source === 'applicant' || (m.source === 'licence' && noLicence.has(i));
+    if (!fromApplicant) return materialNotNeeded(i, m);
+    const extra = m.source === 'licence' ? el('p', { class: 'material-meta' }, t('ap.lic.missing')) : null;
+    const p = materialPicker({ idPrefix: 'mat', index: i, m, library, selected: chosen[i] || null, extra });
+    if (m.source === 'licence') p.required = false; // the window checks the original when no file comes
     pickers.push(p);
     return p.element;
   });
@@ -292,6 +316,19 @@ function render(values, chosen) {
   if (!materials.length) list.replaceChildren(el('p', { class: 'empty-note' }, t('ap.materials.none')));
   renderDelivery(it);
   applyI18n(form);
+}
+
+/* A material the platform takes from the applicant's licence: 已从电子证照库获取, the number and issuer, no upload. */
+function materialFromLicence(index, m, lic) {
+  const issuer = lic.issuer && typeof lic.issuer === 'object' ? lic.issuer.name : lic.issuer;
+  return el(
+    'div',
+    { class: 'material-pick is-shared is-licence', id: `mat-${index}`, 'data-licence': lic.no },
+    el('p', { class: 'material-title' }, el('span', { class: 'material-no' }, `${index + 1}.`), ' ', m.name),
+    el('p', { class: 'material-meta' }, el('span', { class: 'badge badge-on' }, t('ap.lic.got')), ' ', t('ap.lic.none')),
+    el('p', { class: 'material-meta' }, t('ap.lic.no'), el('span', { class: 'client-id' }, lic.no)),
+    issuer ? el('p', { class: 'material-meta' }, t('ap.lic.issuer', { issuer })) : null,
+  );
 }
 
 /* 结果送达: the item's delivery methods (window / post / electronic), with a post address. */

@@ -555,7 +555,8 @@ function materialsPanel(c) {
   if (!list.length) return panel('case-materials', 'cs.materials', el('p', { class: 'empty-note' }, t('cs.m.none')));
   const head = ['cs.m.no', 'cs.m.name', 'cs.m.provision', 'cs.m.file', 'cs.m.due', 'cs.m.supplied'];
   const rows = list.map((m) => {
-    const file = m.upload ? uploadLink(m.upload) : m.paper ? t('cs.m.paper') : t('case.none');
+    // a material from the licence library names the licence (its number)
+    const file = m.upload ? uploadLink(m.upload) : m.paper ? t('cs.m.paper') : m.licence ? m.licence.no : t('case.none');
     const cells = [
       String((m.index ?? 0) + 1),
       m.name,

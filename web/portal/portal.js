@@ -3,10 +3,10 @@
 // and logout, and the start of a page that needs a logged-in account.
 
 import '../common/account-text.js';
-import { addMessages } from '../common/i18n.js';
-import { renderLayout, setHeaderAccount } from '../common/layout.js';
+import { addMessages, t } from '../common/i18n.js';
+import { el, renderLayout, setHeaderAccount } from '../common/layout.js';
 import { mountMessagesLink } from '../common/messages.js';
-import { currentAccount, hasCsrfToken, LOGIN_PAGES, logout, requireAccount } from '../common/session.js';
+import { currentAccount, hasCsrfToken, hasPermission, LOGIN_PAGES, logout, requireAccount } from '../common/session.js';
 
 addMessages({
   'zh-CN': {
@@ -21,6 +21,7 @@ addMessages({
     'portal.menu.cases': '我的办件',
     'portal.menu.progress': '办件进度查询',
     'portal.menu.messages': '我的消息',
+    'portal.menu.licences': '我的证照',
   },
   en: {
     'crumb.label': 'You are here',
@@ -34,6 +35,7 @@ addMessages({
     'portal.menu.cases': 'My cases',
     'portal.menu.progress': 'Track a case',
     'portal.menu.messages': 'Messages',
+    'portal.menu.licences': 'My licences',
   },
 });
 
@@ -65,7 +67,17 @@ export function showAccount(account) {
   // 我的消息 in the portal menu, with the unread count (common/messages.js)
   if (account && !account.must_change_password) {
     mountMessagesLink(document.querySelector('nav.page-tabs[data-i18n-attr="aria-label:portal.menu"]'));
+    mountLicencesLink(document.querySelector('nav.page-tabs[data-i18n-attr="aria-label:portal.menu"]'), account);
   }
+}
+
+/* 我的证照 (licences.html, docs/licences.md) in the portal menu, after 我的消息, for accounts that apply. */
+function mountLicencesLink(nav, account) {
+  if (!nav || !hasPermission(account, 'case.apply') || nav.querySelector('a[href="licences.html"]')) return;
+  const link = el('a', { href: 'licences.html', 'data-i18n': 'portal.menu.licences' }, t('portal.menu.licences'));
+  const before = nav.querySelector('a[href="messages.html"]') || nav.querySelector('a[href="cases.html"]');
+  if (before) before.after(link);
+  else nav.append(link);
 }
 
 /* Log out and go to the login page with a "you have logged out" notice. */
