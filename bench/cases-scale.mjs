@@ -4,7 +4,8 @@
 //
 //   node bench/cases-scale.mjs lists URL [-n N]
 //       logs in as reviewer01 (a handler of 示范市行政审批局) and window01 (the
-//       city's comprehensive window) and asks each of the four lists N times
+//       city's comprehensive window) and asks each of the four lists N times,
+//       and zhangsan (an applicant, a quarter of the cases) his own list
 //       (default 200), one request at a time; prints one line a list:
 //       "list <user> <path> p50_ms <ms> p99_ms <ms> max_ms <ms> n <n> total <total>"
 //   node bench/cases-scale.mjs sweep URL --today YYYY-MM-DD
@@ -23,6 +24,7 @@ const LISTS = [
     ['reviewer01', '/api/v1/cases'],
     ['window01', '/api/v1/cases?queue=work'],
     ['window01', '/api/v1/cases'],
+    ['zhangsan', '/api/v1/cases'],
 ];
 const SWEEP_TIMEOUT_MS = 3 * 3600 * 1000;
 

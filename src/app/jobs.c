@@ -1,7 +1,8 @@
 /*
  * jobs.c - periodic work of a running server: a signed audit checkpoint when
  * events arrived since the last one (so the log can be verified offline up
- * to the last minute), and clean-up of login-failure rows past their window.
+ * to the last minute), and clean-up of login-failure rows past their window
+ * (among others; once a day, the database's planner statistics).
  *
  * One thread wakes every JOB_INTERVAL_S; each job is one tb_db_write. With
  * several servers on one PostgreSQL the jobs will take an advisory lock
@@ -35,7 +36,8 @@ struct jobs {
     pthread_cond_t cond;
     bool stop;
     int64_t last_purge_ms;
-    char warned_on[16]; /* the business day the warning sweep last ran */
+    char warned_on[16];    /* the business day the warning sweep last ran */
+    char optimized_on[16]; /* the business day the planner statistics were last refreshed */
 };
 
 static int job_checkpoint(struct tb_db_conn *c, void *ctx)
@@ -110,6 +112,16 @@ static void *jobs_main(void *arg)
                 if (warned)
                     tb_log_info("warning sweep: %d case(s) changed level", warned);
             }
+        }
+        /* the planner's statistics, once a day after the sweeps: without
+         * them SQLite sorts a window's case lists instead of walking an
+         * index (docs/benchmarks.md); usually a no-op */
+        if (strcmp(j->optimized_on, today) != 0) {
+            int orc = tb_db_optimize(j->app->db);
+            if (orc < 0)
+                tb_log_warn("database optimize: %s", tb_err_code(orc));
+            else
+                snprintf(j->optimized_on, sizeof(j->optimized_on), "%s", today);
         }
         /* SMS and WeChat copies of messages, through their gateways (src/notify) */
         int sent = 0, nrc = notify_outbox_run(j->app, OUTBOX_BATCH, &sent);

@@ -257,6 +257,21 @@ int tb_db_ping(struct tb_db *db)
     return rc;
 }
 
+static int optimize_write(struct tb_db_conn *c, void *ctx)
+{
+    (void)ctx;
+    return tb_db_exec(c, "PRAGMA optimize");
+}
+
+int tb_db_optimize(struct tb_db *db)
+{
+    /* SQLite keeps no statistics unless asked (ANALYZE); PostgreSQL's
+     * autovacuum keeps its own. */
+    if (strcmp(db->be->dialect, "sqlite") != 0)
+        return TB_OK;
+    return tb_db_write(db, optimize_write, NULL);
+}
+
 /* ---- connections -------------------------------------------------------- */
 
 int tb_db_read_conn(struct tb_db *db, struct tb_db_conn **out)

@@ -102,6 +102,15 @@ void tb_db_close(struct tb_db *db);
 /* SELECT 1 on the calling thread's read connection (for /readyz). */
 int tb_db_ping(struct tb_db *db);
 
+/*
+ * Refreshes the query planner's statistics where they are missing or stale,
+ * as one write (SQLite: PRAGMA optimize, which analyses a table the write
+ * connection has queried when one of its indexes has no statistics or the
+ * table grew 25-fold since; seconds at a million cases, usually nothing).
+ * For a daily job. A no-op on backends that keep their own statistics.
+ */
+int tb_db_optimize(struct tb_db *db);
+
 /* ---- connections -------------------------------------------------------- */
 
 /*
