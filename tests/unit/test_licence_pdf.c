@@ -106,8 +106,9 @@ static const char *const LICENCE_TEXT[] = {
     "有效期限2026年11月24日至长期",
     "示范区行政审批局2026年11月24日",
     "扫码核验",
-    "签名算法SM2-SM3·印章SEAL-DEMO-DIST-XZSPJ-0001·指纹"
-    "5f1c2a9e8d7b6c5a4f3e2d1c0b9a8f7e6d5c4b3a29180f7e6d5c4b3a2918070f",
+    /* one line of the small print, wrapped here only */
+    ("签名算法SM2-SM3·印章SEAL-DEMO-DIST-XZSPJ-0001·指纹"
+     "5f1c2a9e8d7b6c5a4f3e2d1c0b9a8f7e6d5c4b3a29180f7e6d5c4b3a2918070f"),
     "304502210089ab3cd4e5f607",
 };
 
