@@ -145,7 +145,12 @@ fail:
     return rc;
 }
 
-/* The WHERE clause shared by the count and the page. */
+/*
+ * The WHERE clause shared by the count and the page. A filter is there only
+ * when asked for: a term on a column the index lacks, even "?7 IS NULL OR
+ * k.warning_level = ?7", makes the count read every row instead of the
+ * index (cases_org_state covers a handler's count).
+ */
 static int list_where(struct tb_buf *b, const struct list_scope *sc, int qi)
 {
     int rc;
@@ -161,25 +166,28 @@ static int list_where(struct tb_buf *b, const struct list_scope *sc, int qi)
             rc = tb_buf_puts(b, ") ");
     }
     if (rc == 0)
-        rc = tb_buf_printf(b,
-                           "%sAND (?6 IS NULL OR k.state = ?6) AND (?7 IS NULL OR "
-                           "k.warning_level = ?7) AND (?8 IS NULL OR substr(k.case_no, 1, "
-                           "length(?8)) = ?8) ",
-                           queue_states[qi]);
+        rc = tb_buf_puts(b, queue_states[qi]);
+    if (rc == 0 && sc->state)
+        rc = tb_buf_puts(b, "AND k.state = ?6 ");
+    if (rc == 0 && sc->warning >= 0)
+        rc = tb_buf_puts(b, "AND k.warning_level = ?7 ");
+    if (rc == 0 && sc->q)
+        rc = tb_buf_puts(b, "AND substr(k.case_no, 1, length(?8)) = ?8 ");
     return rc;
 }
 
-/* Binds the scope and the filters (not ?9, ?10: the count and the page differ). */
+/* Binds the scope and the filters list_where wrote (not ?9, ?10: the count
+ * and the page differ). */
 static void list_bind(struct tb_db_stmt *s, const struct list_scope *sc)
 {
     if (sc->me)
         tb_db_bind_int64(s, 1, sc->me);
-    tb_db_bind_text(s, 6, sc->state, -1);
+    if (sc->state)
+        tb_db_bind_text(s, 6, sc->state, -1);
     if (sc->warning >= 0)
         tb_db_bind_int64(s, 7, sc->warning);
-    else
-        tb_db_bind_null(s, 7);
-    tb_db_bind_text(s, 8, sc->q, -1);
+    if (sc->q)
+        tb_db_bind_text(s, 8, sc->q, -1);
     for (size_t i = 0; !sc->me && !sc->all && i < sc->n_orgs; i++)
         tb_db_bind_int64(s, (int)(i + SCOPE_FIRST_PARAM), sc->orgs[i]);
 }
