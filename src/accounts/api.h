@@ -76,6 +76,9 @@ int accounts_holder_get(const struct tb_app *app, struct tb_db_conn *c, struct t
  * belongs to its holder (licences). */
 int accounts_id_index(const struct tb_app *app, const char *kind, const char *number,
                       unsigned char out[32]);
+/* The same index as stored with applicant account id (nothing decrypted);
+ * TB_ERR_NOT_FOUND for staff or an account without a number. */
+int accounts_stored_index(struct tb_db_conn *c, int64_t id, unsigned char out[32]);
 
 /* ---- handlers -------------------------------------------------------------------- */
 

@@ -108,3 +108,23 @@ int accounts_id_index(const struct tb_app *app, const char *kind, const char *nu
     int rc = ident_normalise(k, number, n, norm, sizeof(norm));
     return rc < 0 ? rc : pii_index(app, "id", norm, out);
 }
+
+int accounts_stored_index(struct tb_db_conn *c, int64_t id, unsigned char out[32])
+{
+    struct tb_db_stmt *s;
+    int rc = tb_db_prepare(c,
+                           "SELECT id_number_index FROM accounts WHERE id = ?1 AND kind <> 'staff' "
+                           "AND id_number_index IS NOT NULL",
+                           &s);
+    if (rc != 0)
+        return rc;
+    tb_db_bind_int64(s, 1, id);
+    rc = tb_db_step(s);
+    bool found = rc == TB_DB_ROW && tb_db_column_bytes(s, 0) == 32;
+    if (found)
+        memcpy(out, tb_db_column_blob(s, 0), 32);
+    tb_db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    return found ? TB_OK : TB_ERR_NOT_FOUND;
+}

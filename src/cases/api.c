@@ -143,7 +143,7 @@ int case_materials_from_library(struct tb_req *req, struct tb_db_conn *c,
             !type || !*type)
             continue;
         struct licence_ref ref;
-        int rc = licence_find_held(c, req->app, &req->arena, owner, type, today, &ref);
+        int rc = licence_find_held(c, &req->arena, owner, type, today, &ref);
         if (rc == TB_ERR_NOT_FOUND)
             continue;
         if (rc < 0)
@@ -970,7 +970,7 @@ int cases_api_prefill(struct tb_req *req)
         char today[CASE_DATE_LEN + 1];
         case_date_of(case_now_ms(req->app), today);
         if (src && strcmp(src, "licence") == 0 && type && *type) {
-            rc = licence_find_held(c, req->app, &req->arena, me, type, today, &ref);
+            rc = licence_find_held(c, &req->arena, me, type, today, &ref);
             if (rc == 0)
                 licence = json_pack("{s:s,s:s,s:s}", "no", ref.no, "type", ref.type_name, "issuer",
                                     ref.issuer_name);

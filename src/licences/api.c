@@ -61,11 +61,13 @@ static int audit_write(struct tb_db_conn *c, struct tb_req *req, const char *act
 
 /* ---- licence types ---------------------------------------------------------------------- */
 
-/* The published items whose result is a licence of this type. */
-static json_t *type_items(struct tb_db_conn *c, const char *code)
+/* The published items whose result is a licence, grouped by licence type
+ * code: {"<code>": [{"impl_code","name"}]} (one pass over the catalogue, the
+ * item documents parsed once). code, when not NULL, keeps only that type. */
+static json_t *items_by_type(struct tb_db_conn *c, const char *code)
 {
     struct tb_db_stmt *s;
-    json_t *out = json_array();
+    json_t *out = json_object();
     if (!out || tb_db_prepare(c,
                               "SELECT i.impl_code, i.name, v.doc FROM items i JOIN item_versions "
                               "v ON v.item_id = i.id AND v.version = i.current_version WHERE "
@@ -73,28 +75,44 @@ static json_t *type_items(struct tb_db_conn *c, const char *code)
                               "i.impl_code",
                               &s) != 0)
         return out;
-    tb_db_bind_text(s, 1, code, -1);
+    tb_db_bind_text(s, 1, code ? code : "licence_type", -1);
     while (tb_db_step(s) == TB_DB_ROW) {
         json_t *doc = json_loads(tb_db_column_text(s, 2), 0, NULL);
         const char *lt =
             json_string_value(json_object_get(json_object_get(doc, "result"), "licence_type"));
-        if (lt && strcmp(lt, code) == 0)
-            json_array_append_new(out, json_pack("{s:s,s:s}", "impl_code", tb_db_column_text(s, 0),
-                                                 "name", tb_db_column_text(s, 1)));
+        if (lt && *lt && (!code || strcmp(lt, code) == 0)) {
+            json_t *list = json_object_get(out, lt);
+            if (!list)
+                json_object_set_new(out, lt, list = json_array());
+            json_array_append_new(list, json_pack("{s:s,s:s}", "impl_code", tb_db_column_text(s, 0),
+                                                  "name", tb_db_column_text(s, 1)));
+        }
         json_decref(doc);
     }
     tb_db_stmt_done(s);
     return out;
 }
 
-static json_t *type_json(struct tb_db_conn *c, const struct licence_type_row *t, bool items)
+/* A type as the API gives it; items (from items_by_type) may be NULL. */
+static json_t *type_json(const struct licence_type_row *t, const json_t *items)
 {
     json_t *o =
         json_pack("{s:s,s:s,s:s,s:O,s:i,s:O,s:I}", "code", t->code, "name", t->name, "holder_kind",
                   t->holder_kind, "fields", t->fields, "validity_years", t->validity_years,
                   "issuers", t->issuers, "version", (json_int_t)t->version);
-    if (o && items)
-        json_object_set_new(o, "items", type_items(c, t->code));
+    if (o && items) {
+        json_t *mine = json_object_get(items, t->code);
+        json_object_set_new(o, "items", mine ? json_incref(mine) : json_array());
+    }
+    return o;
+}
+
+/* One type with its items, for the single-type answers. */
+static json_t *type_json_one(struct tb_db_conn *c, const struct licence_type_row *t)
+{
+    json_t *items = items_by_type(c, t->code);
+    json_t *o = type_json(t, items);
+    json_decref(items);
     return o;
 }
 
@@ -115,16 +133,18 @@ int licences_api_types(struct tb_req *req)
     tb_db_stmt_done(s);
     if (rc < 0)
         return rc;
-    json_t *list = json_array();
+    json_t *list = json_array(), *items = items_by_type(c, NULL);
     for (size_t i = 0; list && i < n; i++) {
         struct licence_type_row t = {0};
         if ((rc = licence_type_by_id(c, &req->arena, ids[i], &t)) < 0) {
             json_decref(list);
+            json_decref(items);
             return rc;
         }
-        json_array_append_new(list, type_json(c, &t, true));
+        json_array_append_new(list, type_json(&t, items));
         licence_type_row_free(&t);
     }
+    json_decref(items);
     return list ? tb_resp_json(req, 200, json_pack("{s:o}", "types", list)) : TB_ERR_NOMEM;
 }
 
@@ -141,7 +161,7 @@ int licences_api_type(struct tb_req *req)
         return tb_resp_problem(req, rc, NULL, "没有这个证照类型", "No such licence type");
     if (rc < 0)
         return rc;
-    json_t *o = type_json(c, &t, true);
+    json_t *o = type_json_one(c, &t);
     char etag[32];
     snprintf(etag, sizeof(etag), "\"%lld\"", (long long)t.version);
     licence_type_row_free(&t);
@@ -195,50 +215,10 @@ static int write_type(struct tb_db_conn *c, void *ctx)
         w->why = bad;
         return rc;
     }
-    char *fields = json_dumps(w->fields, JSON_COMPACT);
-    char *issuers = json_dumps(w->issuers, JSON_COMPACT);
-    struct tb_db_stmt *s = NULL;
-    int64_t now = tb_time_now_ms();
-    if (!fields || !issuers)
-        rc = TB_ERR_NOMEM;
-    else if (!w->if_match)
-        rc = tb_db_prepare(c,
-                           "INSERT INTO licence_types(code, name, holder_kind, fields, "
-                           "validity_years, issuers, version, created_at, updated_at) VALUES "
-                           "(?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7) ON CONFLICT (code) DO NOTHING",
-                           &s);
-    else
-        rc = tb_db_prepare(c,
-                           "UPDATE licence_types SET name = ?2, holder_kind = ?3, fields = ?4, "
-                           "validity_years = ?5, issuers = ?6, updated_at = ?7, version = "
-                           "version + 1 WHERE code = ?1 AND version = ?8",
-                           &s);
-    if (rc == 0) {
-        tb_db_bind_text(s, 1, w->code, -1);
-        tb_db_bind_text(s, 2, w->name, -1);
-        tb_db_bind_text(s, 3, w->holder_kind, -1);
-        tb_db_bind_text(s, 4, fields, -1);
-        tb_db_bind_int64(s, 5, w->validity_years);
-        tb_db_bind_text(s, 6, issuers, -1);
-        tb_db_bind_int64(s, 7, now);
-        if (w->if_match)
-            tb_db_bind_int64(s, 8, w->if_match);
-        rc = tb_db_step(s);
-        tb_db_stmt_done(s);
-    }
-    free(fields);
-    free(issuers);
-    if (rc < 0)
+    struct licence_type_in t = {w->code,   w->name,    w->holder_kind,
+                                w->fields, w->issuers, w->validity_years};
+    if ((rc = licence_type_save(c, &w->req->arena, &t, w->if_match, tb_time_now_ms())) < 0)
         return rc;
-    if (tb_db_changes(c) == 0) {
-        if (!w->if_match)
-            return TB_ERR_CONFLICT;
-        struct licence_type_row t = {0};
-        rc = licence_type_by_code(c, &w->req->arena, w->code, &t);
-        if (rc == 0)
-            licence_type_row_free(&t);
-        return rc < 0 ? rc : TB_ERR_PRECONDITION;
-    }
     w->version = w->if_match ? w->if_match + 1 : 1;
     json_t *after =
         json_pack("{s:s,s:s,s:s,s:O,s:i,s:O,s:I}", "code", w->code, "name", w->name, "holder_kind",
@@ -333,7 +313,7 @@ static int type_answer(struct tb_req *req, struct type_write *w, int rc, int sta
     if ((rc = tb_db_read_conn(app->db, &c)) != 0 ||
         (rc = licence_type_by_code(c, &req->arena, w->code, &t)) != 0)
         return rc;
-    json_t *o = type_json(c, &t, true);
+    json_t *o = type_json_one(c, &t);
     char etag[32];
     snprintf(etag, sizeof(etag), "\"%lld\"", (long long)t.version);
     licence_type_row_free(&t);

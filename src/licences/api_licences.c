@@ -112,9 +112,7 @@ static bool caller_index(struct tb_req *req, struct tb_db_conn *c, unsigned char
     int64_t who = p->on_behalf_of ? p->on_behalf_of : p->account_id;
     if (p->client_id || (p->kind == ACCOUNT_STAFF && !p->on_behalf_of))
         return false;
-    struct applicant_info a;
-    return accounts_holder_get(req->app, c, &req->arena, who, &a) == 0 && a.id_number &&
-           accounts_id_index(req->app, a.kind, a.id_number, idx) == 0;
+    return accounts_stored_index(c, who, idx) == 0;
 }
 
 enum viewer { V_NONE, V_HOLDER, V_ISSUER };
@@ -127,13 +125,7 @@ static enum viewer viewer_of(struct tb_req *req, struct tb_db_conn *c, const str
     unsigned char idx[32];
     if (!caller_index(req, c, idx))
         return V_NONE;
-    struct tb_db_stmt *s;
-    if (tb_db_prepare(c, "SELECT holder_index FROM licences WHERE id = ?1", &s) != 0)
-        return V_NONE;
-    tb_db_bind_int64(s, 1, l->id);
-    bool mine = tb_db_step(s) == TB_DB_ROW && tb_db_column_bytes(s, 0) == 32 &&
-                tb_ct_equal(tb_db_column_blob(s, 0), idx, 32);
-    tb_db_stmt_done(s);
+    bool mine = tb_ct_equal(l->holder_index, idx, sizeof(idx));
     return mine ? V_HOLDER : V_NONE;
 }
 
@@ -177,13 +169,7 @@ static json_t *face_json(struct tb_db_conn *c, struct tb_arena *a, const struct 
     json_t *v;
     json_object_foreach(face, k, v)
     {
-        bool listed = false;
-        json_array_foreach(t.fields, i, f)
-        {
-            const char *key = json_string_value(json_object_get(f, "key"));
-            listed = listed || (key && strcmp(key, k) == 0);
-        }
-        if (!listed)
+        if (!licence_type_has_field(t.fields, k))
             json_array_append_new(out,
                                   json_pack("{s:s,s:s,s:O}", "key", k, "label", k, "value", v));
     }
@@ -550,15 +536,7 @@ static int write_act(struct tb_db_conn *c, void *ctx)
     json_t *v;
     json_object_foreach((json_t *)w->face, k, v)
     {
-        bool listed = false;
-        size_t i;
-        json_t *f;
-        json_array_foreach(type.fields, i, f)
-        {
-            const char *key = json_string_value(json_object_get(f, "key"));
-            listed = listed || (key && strcmp(key, k) == 0);
-        }
-        if (!listed) {
+        if (!licence_type_has_field(type.fields, k)) {
             w->bad_key = tb_arena_strdup(&req->arena, k);
             rc = TB_ERR_INVALID;
             break;
@@ -566,9 +544,7 @@ static int write_act(struct tb_db_conn *c, void *ctx)
         json_object_set(face, k, v);
     }
     char today[LICENCE_DATE_LEN + 1], until[LICENCE_DATE_LEN + 1] = "";
-    int y, m, d;
-    tb_time_shanghai_date(tb_app_now_ms(app, now), &y, &m, &d);
-    snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
+    licence_today(app, today);
     if (rc == 0)
         rc = licence_valid_until(today, type.validity_years, until);
     const json_t *h = json_object_get(content, "holder");

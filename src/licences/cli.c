@@ -77,6 +77,38 @@ static char *read_all(const char *path, size_t *len)
     return buf;
 }
 
+/* The arguments after the subcommand: FILE, --data DIR and (allow_key)
+ * --public-key PEM. Returns -1 to go on, else the exit status (usage or
+ * help printed). */
+struct cli_args {
+    const char *file, *data, *public_key;
+};
+
+static int parse_args(int argc, char **argv, bool allow_key, struct cli_args *a)
+{
+    memset(a, 0, sizeof(*a));
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
+            a->data = argv[++i];
+        } else if (allow_key && strcmp(argv[i], "--public-key") == 0 && i + 1 < argc) {
+            a->public_key = argv[++i];
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (!a->file && argv[i][0] != '-') {
+            a->file = argv[i];
+        } else {
+            fputs(usage, stderr);
+            return 2;
+        }
+    }
+    if (!a->file) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    return -1;
+}
+
 /* ---- CSV into rows (libcsv) ----------------------------------------------------------- */
 
 struct csv_rows {
@@ -176,24 +208,15 @@ static bool ends_with(const char *s, const char *suffix)
 
 int licences_cli_import(int argc, char **argv)
 {
-    const char *data = NULL, *file = NULL;
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
-            data = argv[++i];
-        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (!file && argv[i][0] != '-')
-            file = argv[i];
-        else {
-            fputs(usage, stderr);
-            return 2;
-        }
-    }
-    if (!data || !file) {
+    struct cli_args args;
+    int st = parse_args(argc, argv, false, &args);
+    if (st >= 0)
+        return st;
+    if (!args.data) {
         fputs(usage, stderr);
         return 2;
     }
+    const char *file = args.file, *data = args.data;
     size_t len = 0;
     char *text = read_all(file, &len);
     if (!text) {
@@ -293,26 +316,11 @@ static int key_from_data(const char *data, const char *seal_id, struct tb_sm2_ke
 
 int licence_cli_verify(int argc, char **argv)
 {
-    const char *file = NULL, *pem_path = NULL, *data = NULL;
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--public-key") == 0 && i + 1 < argc)
-            pem_path = argv[++i];
-        else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
-            data = argv[++i];
-        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (!file && argv[i][0] != '-')
-            file = argv[i];
-        else {
-            fputs(usage, stderr);
-            return 2;
-        }
-    }
-    if (!file) {
-        fputs(usage, stderr);
-        return 2;
-    }
+    struct cli_args args;
+    int st = parse_args(argc, argv, true, &args);
+    if (st >= 0)
+        return st;
+    const char *file = args.file, *pem_path = args.public_key, *data = args.data;
     if (tb_crypto_init() < 0)
         return 2;
     json_t *lic = NULL;

@@ -133,16 +133,9 @@ static int import_row(struct tb_db_conn *c, struct import *im, size_t i, const j
         fault(im, i, "face", "invalid_face", "face 应为对象", "face is an object");
     json_object_foreach(face, k, v)
     {
-        bool listed = false;
-        size_t j;
-        json_t *f;
-        json_array_foreach(t.fields, j, f)
-        {
-            const char *key = json_string_value(json_object_get(f, "key"));
-            listed = listed || (key && strcmp(key, k) == 0);
-        }
         const char *s = json_string_value(v);
-        if (!listed || !s || tb_utf8_chars(s, strlen(s)) > LICENCE_VALUE_MAX)
+        if (!licence_type_has_field(t.fields, k) || !s ||
+            tb_utf8_chars(s, strlen(s)) > LICENCE_VALUE_MAX)
             fault(im, i, "face", "invalid_face_field", "照面信息不属于该证照类型或不是文字",
                   "a face field is not the type's or not text");
     }
@@ -270,27 +263,17 @@ static int write_demo(struct tb_db_conn *c, void *ctx)
         if (!fields)
             return TB_ERR_NOMEM;
         rc = licence_type_fields_check(json_object_get(v, "fields"), fields, &p);
-        char *ft = rc == 0 ? json_dumps(fields, JSON_COMPACT) : NULL;
-        char *it = json_dumps(json_object_get(v, "issuers"), JSON_COMPACT);
+        struct licence_type_in t = {json_string_value(json_object_get(v, "code")),
+                                    json_string_value(json_object_get(v, "name")),
+                                    json_string_value(json_object_get(v, "holder_kind")),
+                                    fields,
+                                    json_object_get(v, "issuers"),
+                                    (int)json_integer_value(json_object_get(v, "validity_years"))};
+        if (rc == 0)
+            rc = licence_type_save(c, dm->arena, &t, 0, now);
         json_decref(fields);
-        if (rc == 0 && ft && it &&
-            (rc = tb_db_prepare(c,
-                                "INSERT INTO licence_types(code, name, holder_kind, fields, "
-                                "validity_years, issuers, created_at, updated_at) VALUES (?1, ?2, "
-                                "?3, ?4, ?5, ?6, ?7, ?7) ON CONFLICT (code) DO NOTHING",
-                                &s)) == 0) {
-            tb_db_bind_text(s, 1, json_string_value(json_object_get(v, "code")), -1);
-            tb_db_bind_text(s, 2, json_string_value(json_object_get(v, "name")), -1);
-            tb_db_bind_text(s, 3, json_string_value(json_object_get(v, "holder_kind")), -1);
-            tb_db_bind_text(s, 4, ft, -1);
-            tb_db_bind_int64(s, 5, json_integer_value(json_object_get(v, "validity_years")));
-            tb_db_bind_text(s, 6, it, -1);
-            tb_db_bind_int64(s, 7, now);
-            rc = tb_db_step(s);
-            tb_db_stmt_done(s);
-        }
-        free(ft);
-        free(it);
+        if (rc == TB_ERR_CONFLICT)
+            continue; /* loaded before: the administrator's edits stay */
         if (rc < 0)
             return rc == TB_ERR_INVALID ? TB_ERR_INTERNAL : rc; /* the demo file is ours */
     }

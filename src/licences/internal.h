@@ -97,11 +97,13 @@ enum licence_status licence_status_eval(bool signature_ok, const char *stored_st
 struct item_problems;
 int licence_type_fields_check(const json_t *in, json_t *out, struct item_problems *p);
 
+/* True when a type's fields (canonical) have one with key. */
+bool licence_type_has_field(const json_t *fields, const char *key);
+
 /* The face of a licence: for each type field, the application value (by
  * "from", or the same key) as text; a select field of form shows its
- * option's label. Missing optional values are left out; a missing required
- * one is named in *missing (the field's key) and TB_ERR_INVALID returned.
- * A new object in *out. */
+ * option's label. Missing values are left out; *missing names the first
+ * required one missing (else NULL). A new object in *out; TB_ERR_NOMEM. */
 int licence_face_from(const json_t *fields, const json_t *values, const json_t *form, json_t **out,
                       const char **missing);
 
@@ -171,6 +173,18 @@ int licence_type_by_id(struct tb_db_conn *c, struct tb_arena *a, int64_t id,
                        struct licence_type_row *out);
 void licence_type_row_free(struct licence_type_row *t);
 
+/* A licence type to store (fields canonical, see licence_type_fields_check). */
+struct licence_type_in {
+    const char *code, *name, *holder_kind;
+    const json_t *fields, *issuers;
+    int validity_years;
+};
+/* Creates the type (if_match 0: TB_ERR_CONFLICT when the code exists) or
+ * replaces version if_match of it (TB_ERR_PRECONDITION when another version
+ * is current, TB_ERR_NOT_FOUND when there is no such type). */
+int licence_type_save(struct tb_db_conn *c, struct tb_arena *a, const struct licence_type_in *t,
+                      int64_t if_match, int64_t now);
+
 struct licence_row {
     int64_t id;
     const char *no;
@@ -182,6 +196,7 @@ struct licence_row {
     const char *issuer_code, *issuer_name;
     int64_t seal_id;
     const char *holder_masked;
+    unsigned char holder_index[TB_HMAC_SM3_LEN]; /* blind index of the holder's number */
     int64_t holder_account_id, case_id;
     const char *case_no;
     const char *trust_level, *issued_on, *valid_from, *valid_until;
@@ -208,6 +223,8 @@ int licence_open(struct tb_db_conn *c, struct tb_app *app, struct tb_arena *a,
                  const struct licence_row *l, json_t **content, const char **text, bool *ok,
                  struct seal_row *seal);
 
+/* The Beijing date (YYYY-MM-DD) of ms. */
+void licence_date_of(int64_t ms, char out[LICENCE_DATE_LEN + 1]);
 /* today (YYYY-MM-DD) on the business clock. */
 void licence_today(const struct tb_app *app, char out[LICENCE_DATE_LEN + 1]);
 

@@ -207,28 +207,14 @@ int licence_issue_for_case(struct tb_db_conn *c, struct tb_app *app, struct tb_a
         licence_type_row_free(&type);
         return rc < 0 ? rc : TB_ERR_NOT_FOUND;
     }
-    if (licence_face_from(type.fields, in->values, in->form, &face, &missing) < 0) {
-        /* the form lacks a value the type prints: issue with what there is
-         * rather than fail an approval; the field is left out */
-        json_t *relaxed = json_array(), *f;
-        size_t i;
-        json_array_foreach(type.fields, i, f)
-        {
-            json_t *copy = json_deep_copy(f);
-            json_object_set_new(copy, "required", json_false());
-            json_array_append_new(relaxed, copy);
-        }
-        rc = licence_face_from(relaxed, in->values, in->form, &face, &missing);
-        json_decref(relaxed);
-        if (rc < 0) {
-            licence_type_row_free(&type);
-            return rc;
-        }
+    /* a value the type prints but the form lacks is left out (an approval
+     * does not fail on it); missing names it */
+    if ((rc = licence_face_from(type.fields, in->values, in->form, &face, &missing)) < 0) {
+        licence_type_row_free(&type);
+        return rc;
     }
-    int y, m, d;
-    tb_time_shanghai_date(in->now, &y, &m, &d);
     char today[LICENCE_DATE_LEN + 1], until[LICENCE_DATE_LEN + 1] = "";
-    snprintf(today, sizeof(today), "%04d-%02d-%02d", y, m, d);
+    licence_date_of(in->now, today);
     licence_valid_until(today, type.validity_years, until);
     struct licence_new n = {
         .type = &type,

@@ -57,9 +57,8 @@ struct licence_ref {
 /* The newest valid licence of type_code held by the applicant account
  * (matched by the blind index of its ID number or credit code) on date
  * today (YYYY-MM-DD). TB_OK with *out; TB_ERR_NOT_FOUND when none. */
-int licence_find_held(struct tb_db_conn *c, struct tb_app *app, struct tb_arena *a,
-                      int64_t account_id, const char *type_code, const char *today,
-                      struct licence_ref *out);
+int licence_find_held(struct tb_db_conn *c, struct tb_arena *a, int64_t account_id,
+                      const char *type_code, const char *today, struct licence_ref *out);
 
 /* Records a look-up made for an application (purpose 申请材料复用). */
 int licence_query_log_case(struct tb_db_conn *c, int64_t account_id, const char *case_no,

@@ -5,6 +5,7 @@
  * status a verification reports. No I/O.
  */
 #include "licences/internal.h"
+#include "calendar/calendar.h"
 #include "catalog/catalog.h"
 #include "lib/err.h"
 #include "lib/json.h"
@@ -195,66 +196,34 @@ bool licence_is_canonical(const char *text, size_t n)
 
 /* ---- dates ------------------------------------------------------------------------------ */
 
-static int64_t days_from_civil(int y, int m, int d)
+/* A date of the range a licence can carry (1900..2999): the calendar's
+ * parser, whose dates the rest of the platform uses. */
+static bool date_of(const char *s, struct tb_date *d)
 {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static bool date_parts(const char *s, int *y, int *m, int *d)
-{
-    if (!s || strlen(s) != LICENCE_DATE_LEN || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < LICENCE_DATE_LEN; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    *y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    *m = (s[5] - '0') * 10 + (s[6] - '0');
-    *d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (*y < 1900 || *y > 2999 || *m < 1 || *m > 12 || *d < 1)
-        return false;
-    int yy, mm, dd;
-    civil_from_days(days_from_civil(*y, *m, *d), &yy, &mm, &dd);
-    return yy == *y && mm == *m && dd == *d;
+    return s && tb_date_parse(s, strlen(s), d) == 0 && d->y >= 1900 && d->y <= 2999;
 }
 
 bool licence_date_ok(const char *s)
 {
-    int y, m, d;
-    return date_parts(s, &y, &m, &d);
+    struct tb_date d;
+    return date_of(s, &d);
 }
 
 /* RULE: docs/licences.md valid for N years: the day before the Nth anniversary */
 int licence_valid_until(const char *issued, int years, char out[LICENCE_DATE_LEN + 1])
 {
-    int y, m, d;
-    if (!date_parts(issued, &y, &m, &d) || years < 0 || years > LICENCE_YEARS_MAX)
+    struct tb_date d;
+    if (!date_of(issued, &d) || years < 0 || years > LICENCE_YEARS_MAX)
         return TB_ERR_INVALID;
     if (years == 0) {
         out[0] = '\0';
         return TB_OK;
     }
     /* 29 February plus N years is 1 March in a common year: minus one day */
-    int64_t z = days_from_civil(y + years, m, d) - 1;
-    civil_from_days(z, &y, &m, &d);
-    snprintf(out, LICENCE_DATE_LEN + 1, "%04d-%02d-%02d", y, m, d);
+    struct tb_date anniversary = {d.y + years, d.m, d.d};
+    if (!tb_date_valid(anniversary))
+        anniversary = (struct tb_date){d.y + years, 3, 1};
+    tb_date_format(tb_date_from_days(tb_date_to_days(anniversary) - 1), out);
     return TB_OK;
 }
 
@@ -404,6 +373,19 @@ int licence_type_fields_check(const json_t *in, json_t *out, struct item_problem
     return p->n == before ? TB_OK : TB_ERR_INVALID;
 }
 
+bool licence_type_has_field(const json_t *fields, const char *key)
+{
+    size_t i;
+    json_t *f;
+    json_array_foreach(fields, i, f)
+    {
+        const char *k = json_string_value(json_object_get(f, "key"));
+        if (k && key && strcmp(k, key) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The label of a select option, or value itself. */
 static const char *option_label(const json_t *form, const char *key, const char *value)
 {
@@ -450,11 +432,8 @@ int licence_face_from(const json_t *fields, const json_t *values, const json_t *
         if (!key)
             continue;
         if (!text) {
-            if (json_is_true(json_object_get(f, "required"))) {
-                json_decref(face);
+            if (!*missing && json_is_true(json_object_get(f, "required")))
                 *missing = key;
-                return TB_ERR_INVALID;
-            }
             continue;
         }
         if (json_object_set_new(face, key, json_string(text)) < 0) {

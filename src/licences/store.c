@@ -20,11 +20,16 @@ static const char *dup(struct tb_arena *a, const char *s)
     return s ? tb_arena_strdup(a, s) : NULL;
 }
 
-void licence_today(const struct tb_app *app, char out[LICENCE_DATE_LEN + 1])
+void licence_date_of(int64_t ms, char out[LICENCE_DATE_LEN + 1])
 {
     int y, m, d;
-    tb_time_shanghai_date(tb_app_now_ms(app, tb_time_now_ms()), &y, &m, &d);
+    tb_time_shanghai_date(ms, &y, &m, &d);
     snprintf(out, LICENCE_DATE_LEN + 1, "%04d-%02d-%02d", y, m, d);
+}
+
+void licence_today(const struct tb_app *app, char out[LICENCE_DATE_LEN + 1])
+{
+    licence_date_of(tb_app_now_ms(app, tb_time_now_ms()), out);
 }
 
 int licence_check_code(const struct tb_app *app, const char *no, char out[LICENCE_CHECK_LEN + 1])
@@ -111,6 +116,55 @@ void licence_type_row_free(struct licence_type_row *t)
     t->fields = t->issuers = NULL;
 }
 
+int licence_type_save(struct tb_db_conn *c, struct tb_arena *a, const struct licence_type_in *t,
+                      int64_t if_match, int64_t now)
+{
+    char *fields = json_dumps(t->fields, JSON_COMPACT);
+    char *issuers = json_dumps(t->issuers, JSON_COMPACT);
+    struct tb_db_stmt *s = NULL;
+    int rc;
+    if (!fields || !issuers)
+        rc = TB_ERR_NOMEM;
+    else if (!if_match)
+        rc = tb_db_prepare(c,
+                           "INSERT INTO licence_types(code, name, holder_kind, fields, "
+                           "validity_years, issuers, version, created_at, updated_at) VALUES "
+                           "(?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7) ON CONFLICT (code) DO NOTHING",
+                           &s);
+    else
+        rc = tb_db_prepare(c,
+                           "UPDATE licence_types SET name = ?2, holder_kind = ?3, fields = ?4, "
+                           "validity_years = ?5, issuers = ?6, updated_at = ?7, version = "
+                           "version + 1 WHERE code = ?1 AND version = ?8",
+                           &s);
+    if (rc == 0) {
+        tb_db_bind_text(s, 1, t->code, -1);
+        tb_db_bind_text(s, 2, t->name, -1);
+        tb_db_bind_text(s, 3, t->holder_kind, -1);
+        tb_db_bind_text(s, 4, fields, -1);
+        tb_db_bind_int64(s, 5, t->validity_years);
+        tb_db_bind_text(s, 6, issuers, -1);
+        tb_db_bind_int64(s, 7, now);
+        if (if_match)
+            tb_db_bind_int64(s, 8, if_match);
+        rc = tb_db_step(s);
+        tb_db_stmt_done(s);
+    }
+    free(fields);
+    free(issuers);
+    if (rc < 0)
+        return rc;
+    if (tb_db_changes(c) > 0)
+        return TB_OK;
+    if (!if_match)
+        return TB_ERR_CONFLICT;
+    struct licence_type_row row = {0};
+    rc = licence_type_by_code(c, a, t->code, &row);
+    if (rc == 0)
+        licence_type_row_free(&row);
+    return rc < 0 ? rc : TB_ERR_PRECONDITION;
+}
+
 /* ---- licences --------------------------------------------------------------------------- */
 
 #define LICENCE_COLUMNS                                                                            \
@@ -118,7 +172,8 @@ void licence_type_row_free(struct licence_type_row *t)
     "o.name, l.seal_id, l.holder_masked, coalesce(l.holder_account_id, 0), "                       \
     "coalesce(l.case_id, 0), k.case_no, l.trust_level, l.issued_on, l.valid_from, "                \
     "l.valid_until, l.content_enc, l.signature, l.status, coalesce(l.previous_id, 0), "            \
-    "coalesce(l.replaced_by_id, 0), coalesce(l.revoked_at, 0), l.revoke_reason, l.created_at "     \
+    "coalesce(l.replaced_by_id, 0), coalesce(l.revoked_at, 0), l.revoke_reason, l.created_at, "    \
+    "l.holder_index "                                                                              \
     "FROM licences l JOIN licence_types t ON t.id = l.type_id JOIN orgs o ON o.id = "              \
     "l.issuer_org_id LEFT JOIN cases k ON k.id = l.case_id "
 
@@ -169,6 +224,8 @@ static int licence_query(struct tb_db_conn *c, struct tb_arena *a, const char *s
     out->revoked_at = tb_db_column_int64(s, 24);
     out->revoke_reason = dup(a, tb_db_column_text(s, 25));
     out->created_at = tb_db_column_int64(s, 26);
+    if (tb_db_column_bytes(s, 27) == sizeof(out->holder_index))
+        memcpy(out->holder_index, tb_db_column_blob(s, 27), sizeof(out->holder_index));
     tb_db_stmt_done(s);
     return out->no && out->type_code && out->status && out->content_enc && out->signature &&
                    out->issued_on && out->trust_level
@@ -237,18 +294,12 @@ int licence_open(struct tb_db_conn *c, struct tb_app *app, struct tb_arena *a,
 
 /* ---- the library for applications ------------------------------------------------------ */
 
-int licence_find_held(struct tb_db_conn *c, struct tb_app *app, struct tb_arena *a,
-                      int64_t account_id, const char *type_code, const char *today,
-                      struct licence_ref *out)
+int licence_find_held(struct tb_db_conn *c, struct tb_arena *a, int64_t account_id,
+                      const char *type_code, const char *today, struct licence_ref *out)
 {
-    struct applicant_info who;
-    int rc = accounts_holder_get(app, c, a, account_id, &who);
-    if (rc < 0)
-        return rc;
-    if (!who.id_number)
-        return TB_ERR_NOT_FOUND;
     unsigned char idx[TB_HMAC_SM3_LEN];
-    if ((rc = accounts_id_index(app, who.kind, who.id_number, idx)) < 0)
+    int rc = accounts_stored_index(c, account_id, idx);
+    if (rc < 0)
         return rc;
     struct tb_db_stmt *s;
     if ((rc = tb_db_prepare(c,
