@@ -1,7 +1,8 @@
 # tongban - top-level commands. The real build is CMake (CMakeLists.txt).
 #
 #   make run        install missing packages (as root), build, init var/ with demo data, serve
-#   make test       build and run every test (unit, API, calendar cross-check, browser, crash)
+#   make test       build and run every test (unit, API on SQLite and on PostgreSQL, scale-out,
+#                   calendar cross-check, browser, crash)
 #   make test SANITIZE=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      benchmarks (not tests): figures printed side by side with baselines
 #   make lint       banned functions, format check, cppcheck
@@ -41,6 +42,7 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	BUILD=$(BUILD) JOBS=$(JOBS) ./scripts/test-pg.sh
 ifneq ($(SANITIZE),1)
 	TB_BIN=$(BUILD)/tongban ./scripts/test-calendar.sh
 	TB_BIN=$(BUILD)/tongban ./scripts/test-catalog-io.sh

@@ -11,7 +11,8 @@ libmagic-dev libmagic-mgc libzip-dev libcsv-dev
 poppler-utils zbar-tools
 clang libclang-rt-14-dev clang-format clang-tidy cppcheck
 chromium fonts-noto-cjk
-wrk nginx-light curl ca-certificates"
+wrk nginx-light curl ca-certificates
+libpq-dev postgresql postgresql-contrib"
 
 missing=""
 for p in $PKGS; do

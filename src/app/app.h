@@ -38,6 +38,13 @@ struct tb_app {
     /* The test clock: milliseconds added to the time the case code sees.
      * Only the tongban-test binary's routes set it (docs/cases.md). */
     int64_t clock_offset_ms;
+    /* calendar_versions.id in effect (0: the built-in calendar); every
+     * server re-reads the calendar when another one saved a newer version */
+    int64_t calendar_id;
+    /* Periodic jobs (jobs.c): 1 while this server holds the jobs lock, and
+     * the rounds it ran; read by /metrics. */
+    int jobs_leader;
+    uint64_t jobs_rounds;
 };
 
 /* The working-day calendar in effect. */
@@ -57,6 +64,11 @@ void tb_app_restore_calendar(struct tb_app *app, const struct calendar *old);
 /* Loads the calendar an administrator saved last (calendar_versions), or
  * the built-in one. */
 int tb_app_load_saved_calendar(struct tb_db *db, struct calendar **out);
+
+/* Puts the newest saved calendar in effect when it is newer than the one
+ * this server has (another server may have saved it). 1 when it changed,
+ * 0 when not, or a negative tb_err. */
+int tb_app_refresh_calendar(struct tb_app *app);
 
 /* The time of the business clock: now, or the test clock's time. */
 static inline int64_t tb_app_now_ms(const struct tb_app *app, int64_t real_now)

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,29 +273,68 @@ int tb_app_load_saved_calendar(struct tb_db *db, struct calendar **out)
     return rc < 0 ? rc : tb_app_load_calendar(out);
 }
 
+int tb_app_refresh_calendar(struct tb_app *app)
+{
+    struct tb_db_conn *c;
+    struct tb_db_stmt *s;
+    struct calendar *cal = NULL;
+    int64_t id = 0;
+    int rc = tb_db_read_conn(app->db, &c);
+    if (rc == 0)
+        rc = tb_db_prepare(c, "SELECT coalesce(max(id), 0) FROM calendar_versions", &s);
+    if (rc != 0)
+        return rc;
+    if ((rc = tb_db_step(s)) == TB_DB_ROW)
+        id = tb_db_column_int64(s, 0);
+    tb_db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    if (id == __atomic_load_n(&app->calendar_id, __ATOMIC_ACQUIRE))
+        return 0;
+    rc = tb_app_load_saved_calendar(app->db, &cal);
+    if (rc == 0)
+        rc = tb_app_set_calendar(app, cal);
+    if (rc < 0) {
+        calendar_free(cal);
+        return rc;
+    }
+    __atomic_store_n(&app->calendar_id, id, __ATOMIC_RELEASE);
+    return 1;
+}
+
+/* Guards the swap and the retired list: an administrator's change and the
+ * jobs thread's refresh may meet. */
+static pthread_mutex_t calendar_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int tb_app_set_calendar(struct tb_app *app, struct calendar *cal)
 {
+    pthread_mutex_lock(&calendar_lock);
     if (app->calendar) {
         struct tb_calendar_retired *old = malloc(sizeof(*old));
-        if (!old)
+        if (!old) {
+            pthread_mutex_unlock(&calendar_lock);
             return TB_ERR_NOMEM;
+        }
         old->cal = app->calendar;
         old->next = app->calendars_retired;
         app->calendars_retired = old;
     }
     __atomic_store_n(&app->calendar, cal, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&calendar_lock);
     return TB_OK;
 }
 
 void tb_app_restore_calendar(struct tb_app *app, const struct calendar *old)
 {
+    pthread_mutex_lock(&calendar_lock);
     for (struct tb_calendar_retired *r = app->calendars_retired; r; r = r->next)
         if (r->cal == old) {
             struct calendar *back = r->cal;
             r->cal = app->calendar; /* kept: readers may hold it */
             __atomic_store_n(&app->calendar, back, __ATOMIC_RELEASE);
-            return;
+            break;
         }
+    pthread_mutex_unlock(&calendar_lock);
 }
 
 void tb_app_free_calendars(struct tb_app *app)

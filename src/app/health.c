@@ -89,6 +89,15 @@ int tb_api_metrics(struct tb_req *req)
     int rc = tb_http_metrics_write(req->server, &b);
     if (rc == 0)
         rc = write_db_metrics(app->db, &b);
+    if (rc == 0 &&
+        tb_buf_printf(&b,
+                      "# HELP tongban_jobs_leader 1 while this server runs the periodic jobs.\n"
+                      "# TYPE tongban_jobs_leader gauge\ntongban_jobs_leader %d\n"
+                      "# HELP tongban_jobs_rounds_total Rounds of periodic jobs this server ran.\n"
+                      "# TYPE tongban_jobs_rounds_total counter\ntongban_jobs_rounds_total %llu\n",
+                      __atomic_load_n(&app->jobs_leader, __ATOMIC_RELAXED),
+                      (unsigned long long)__atomic_load_n(&app->jobs_rounds, __ATOMIC_RELAXED)) < 0)
+        rc = TB_ERR_TOO_LARGE;
     if (rc == 0)
         rc = tb_resp_text(req, 200, "text/plain; version=0.0.4; charset=utf-8", tb_buf_cstr(&b),
                           b.len);

@@ -4,9 +4,12 @@
  * to the last minute), and clean-up of login-failure rows past their window
  * (among others; once a day, the database's planner statistics).
  *
- * One thread wakes every JOB_INTERVAL_S; each job is one tb_db_write. With
- * several servers on one PostgreSQL the jobs will take an advisory lock
- * first (scale-out issue); on SQLite there is one server.
+ * One thread wakes every jobs_interval_s (60 by default); each job is one
+ * tb_db_write. With several servers on one PostgreSQL only the holder of
+ * the jobs lock runs them (tb_db_leader: a session advisory lock); when it
+ * dies its session ends and the next server to wake takes over. Every
+ * server, leader or not, re-reads the calendar when another one saved a
+ * newer version. On SQLite there is one server and it always leads.
  */
 #include "accounts/accounts.h"
 #include "app/app.h"
@@ -24,7 +27,6 @@
 #include <string.h>
 #include <time.h>
 
-#define JOB_INTERVAL_S          60
 #define CHECKPOINT_MIN_INTERVAL (5LL * 60 * 1000)
 #define PURGE_EVERY_MS          (24LL * 3600 * 1000)
 #define OUTBOX_BATCH            500 /* message copies sent per run */
@@ -38,7 +40,31 @@ struct jobs {
     int64_t last_purge_ms;
     char warned_on[16];    /* the business day the warning sweep last ran */
     char optimized_on[16]; /* the business day the planner statistics were last refreshed */
+    bool is_leader;
 };
+
+/* Every server: the calendar another one saved; then whether this one runs
+ * the jobs (logged when that changes). */
+static bool round_start(struct jobs *j)
+{
+    bool is_leader = false;
+    int rc = tb_app_refresh_calendar(j->app);
+    if (rc < 0)
+        tb_log_warn("calendar refresh: %s", tb_err_code(rc));
+    else if (rc > 0)
+        tb_log_info("calendar: a newer saved version is in effect");
+    rc = tb_db_leader(j->app->db, &is_leader);
+    if (rc < 0)
+        tb_log_warn("periodic jobs: cannot ask for the jobs lock: %s", tb_err_code(rc));
+    if (is_leader != j->is_leader)
+        tb_log_info(is_leader ? "periodic jobs: this server runs them now"
+                              : "periodic jobs: another server runs them");
+    j->is_leader = is_leader;
+    __atomic_store_n(&j->app->jobs_leader, is_leader ? 1 : 0, __ATOMIC_RELAXED);
+    if (is_leader)
+        __atomic_add_fetch(&j->app->jobs_rounds, 1, __ATOMIC_RELAXED);
+    return is_leader;
+}
 
 static int job_checkpoint(struct tb_db_conn *c, void *ctx)
 {
@@ -79,13 +105,17 @@ static void *jobs_main(void *arg)
     while (!j->stop) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += JOB_INTERVAL_S;
+        until.tv_sec += (time_t)j->app->cfg.jobs_interval_s;
         int rc = 0;
         while (!j->stop && rc != ETIMEDOUT)
             rc = pthread_cond_timedwait(&j->cond, &j->lock, &until);
         if (j->stop)
             break;
         pthread_mutex_unlock(&j->lock);
+        if (!round_start(j)) {
+            pthread_mutex_lock(&j->lock);
+            continue;
+        }
         int a = tb_db_write(j->app->db, job_checkpoint, j->app);
         int b = tb_db_write(j->app->db, job_prune_failures, NULL);
         if (a < 0 || b < 0)

@@ -48,6 +48,8 @@ static const struct key keys[] = {
     STR(listen, "HOST:PORT to serve on (port 0 picks a free port)"),
     STR(web_root, "directory of the static web pages"),
     STR(database, "database URL; empty means sqlite:<data>/tongban.db"),
+    STR(uploads_dir, "directory of uploaded files (shared storage when several servers "
+                     "share one database); empty means <data>/uploads"),
     STR(log_level, "debug, info, warn or error"),
     BOOL(access_log, "one JSON access line per request on stderr"),
     BOOL(cookie_secure, "mark cookies Secure (set when a TLS proxy serves HTTPS)"),
@@ -64,6 +66,7 @@ static const struct key keys[] = {
          "writes per group commit (0 = the built-in maximum; 1 = one commit per write, "
          "benchmarks only)"),
     UINT(audit_keep_days, 186, 36500, "days audit events are kept (at least 186)"),
+    UINT(jobs_interval_s, 1, 3600, "seconds between rounds of periodic jobs (one server runs them)"),
     UINT(pbkdf2_min_iterations, 10000, 5000000, "floor for the password hash iteration setting"),
     STR(realname_verifier, "real-name verifier: local (checksum only) or a deployment's"),
     STR(public_url, "the address citizens reach the platform at (QR codes, printed guides); "
@@ -94,6 +97,7 @@ void tb_config_defaults(struct tb_config *c)
     c->json_max_depth = 32;
     c->db_busy_timeout_ms = 5000;
     c->audit_keep_days = 365;
+    c->jobs_interval_s = 60;
     c->pbkdf2_min_iterations = 100000;
     snprintf(c->realname_verifier, sizeof(c->realname_verifier), "local");
     snprintf(c->notify_sms, sizeof(c->notify_sms), "log");

@@ -12,7 +12,7 @@
  * the first request a prepare is a hash and a strcmp.
  *
  * The engine-specific calls go through struct tb_db_backend (db_backend.h);
- * db_sqlite.c is the only backend so far.
+ * db_sqlite.c and db_pg.c fill it.
  */
 #include "lib/db.h"
 #include "lib/db_backend.h"
@@ -93,8 +93,13 @@ static int parse_url(const char *url, const struct tb_db_options *opt,
                      const struct tb_db_backend **be, const char **target)
 {
     if (has_prefix(url, "postgresql://") || has_prefix(url, "postgres://")) {
-        log_opt(opt, TB_DB_LOG_ERROR, "PostgreSQL is not built into this version yet");
-        return TB_ERR_INVALID;
+        *be = &tb_dbi_pg;
+        *target = strstr(url, "://") + 3;
+        if (**target == '\0') {
+            log_opt(opt, TB_DB_LOG_ERROR, "a PostgreSQL URL needs a host or a database");
+            return TB_ERR_INVALID;
+        }
+        return 0;
     }
     if (has_prefix(url, "sqlite:"))
         url += strlen("sqlite:");
@@ -180,6 +185,9 @@ int tb_db_open(const char *url_or_path, const struct tb_db_options *opt, struct 
     if (pthread_key_create(&db->read_key, read_conn_destroy) != 0)
         goto fail;
     db->has_key = true;
+    if (pthread_mutex_init(&db->leader_lock, NULL) != 0)
+        goto fail;
+    db->has_leader_lock = true;
 
     rc = conn_new(db, true, &db->writer);
     if (rc < 0)
@@ -210,6 +218,10 @@ static void db_free(struct tb_db *db)
     }
     if (db->writer)
         conn_free(db->writer);
+    if (db->leader)
+        conn_free(db->leader); /* ends the session: the jobs lock passes on */
+    if (db->has_leader_lock)
+        pthread_mutex_destroy(&db->leader_lock);
     if (db->has_readers_lock)
         pthread_mutex_destroy(&db->readers_lock);
     free(db->target);
@@ -270,6 +282,29 @@ int tb_db_optimize(struct tb_db *db)
     if (strcmp(db->be->dialect, "sqlite") != 0)
         return TB_OK;
     return tb_db_write(db, optimize_write, NULL);
+}
+
+int tb_db_leader(struct tb_db *db, bool *is_leader)
+{
+    int rc = 0;
+    *is_leader = true;
+    if (!db->be->try_leader)
+        return 0;
+    *is_leader = false;
+    pthread_mutex_lock(&db->leader_lock);
+    if (!db->leader)
+        rc = conn_new(db, false, &db->leader);
+    if (rc == 0)
+        rc = db->be->try_leader(db->leader, is_leader);
+    pthread_mutex_unlock(&db->leader_lock);
+    return rc;
+}
+
+int tb_dbi_begin_write(struct tb_db_conn *c)
+{
+    if (c->be->begin_write)
+        return c->be->begin_write(c);
+    return tb_dbi_exec_cached(c, c->be->sql_begin_write);
 }
 
 /* ---- connections -------------------------------------------------------- */

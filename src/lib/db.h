@@ -85,7 +85,8 @@ struct tb_db_options {
 /*
  * Opens the database named by url_or_path and starts its writer thread.
  *   "sqlite:PATH" or a plain PATH   SQLite file (created if missing), WAL mode
- *   "postgresql://..."              TB_ERR_INVALID until the libpq backend exists
+ *   "postgresql://..." or "postgres://..."  PostgreSQL through libpq (db_pg.c);
+ *                                   the rest of the URL as libpq reads it
  * ":memory:" and "" are refused (TB_ERR_INVALID): per-thread read connections
  * need a shared file. opt may be NULL and is copied. On success *out is
  * owned by the caller, who frees it with tb_db_close.
@@ -110,6 +111,32 @@ int tb_db_ping(struct tb_db *db);
  * For a daily job. A no-op on backends that keep their own statistics.
  */
 int tb_db_optimize(struct tb_db *db);
+
+/*
+ * Whether this process is the one that runs periodic jobs (deadline sweep,
+ * audit checkpoints, notification delivery), asked before each round.
+ * SQLite: always (one server per file). PostgreSQL: true while this process
+ * holds a session advisory lock on a connection of its own; when that
+ * process dies its session ends, the lock is free, and the next server to
+ * ask takes over. A failure (database unreachable) leaves *is_leader false.
+ */
+int tb_db_leader(struct tb_db *db, bool *is_leader);
+
+/*
+ * Writes a consistent copy of the database, as of one moment while it is in
+ * use, to the new file dest_path (mode 0600), and checks the copy with
+ * PRAGMA integrity_check before giving it that name. SQLite only: the copy
+ * is made through the online backup API on a read-only connection of its
+ * own holding one WAL snapshot, so writers are never held up (db_backup.c
+ * says why not the writer's connection). The database alone is not a
+ * restorable backup: DATA/keys (master key, audit signing key) and the
+ * uploads directory belong with it (docs/operations.md).
+ * Returns 0; TB_ERR_CONFLICT when dest_path exists (never overwritten);
+ * TB_ERR_INVALID on PostgreSQL (logged: use pg_basebackup or pg_dump) or for
+ * an empty or too long path; TB_ERR_IO, TB_ERR_BUSY or TB_ERR_DB when the
+ * copy could not be made or failed its check (nothing left at dest_path).
+ */
+int tb_db_backup(struct tb_db *db, const char *dest_path);
 
 /* ---- connections -------------------------------------------------------- */
 

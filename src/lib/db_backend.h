@@ -8,9 +8,8 @@
  * queue and group commit, stats); a backend only translates single calls (open, prepare,
  * bind, step, column, exec). Adding PostgreSQL means one db_pg.c filling a
  * struct tb_db_backend, and a branch in tb_db_open; no feature code changes.
- * A backend that commits per connection instead of through one writer
- * (PostgreSQL: each write on a pooled connection) will say so with a flag
- * read by tb_db_write; SQLite is single-writer.
+ * PostgreSQL keeps the single writer per process and orders the writers of
+ * all processes with an advisory lock (begin_write; see db_pg.c).
  *
  * Names: tb_dbi_* are internal to the db layer (curl's Curl_ prefix).
  */
@@ -77,12 +76,25 @@ struct tb_db {
     pthread_mutex_t readers_lock;
     struct tb_db_conn *readers;
     bool has_key, has_readers_lock; /* for db_free after a failed open */
+
+    /* The jobs lock's own connection (tb_db_leader), opened on first use. */
+    struct tb_db_conn *leader;
+    pthread_mutex_t leader_lock;
+    bool has_leader_lock;
 };
 
 struct tb_db_backend {
     const char *dialect;              /* "sqlite": migration suffix .sqlite.sql */
     const char *sql_begin_write;      /* a transaction that will write */
     const char *sql_migrations_table; /* CREATE TABLE IF NOT EXISTS schema_migrations */
+
+    /* Optional: opens a write transaction (a batch or a migration) and takes
+     * whatever lock orders the writers of all processes; NULL means
+     * tb_dbi_exec_cached(c, sql_begin_write). */
+    int (*begin_write)(struct tb_db_conn *c);
+    /* Optional: asks whether this process is the one that runs periodic jobs
+     * (a lock held by c's session); NULL means always (one process). */
+    int (*try_leader)(struct tb_db_conn *c, bool *is_leader);
 
     /* c->db and c->is_writer are set; fills c->impl. target is the path/URL
      * without the scheme. */
@@ -121,6 +133,10 @@ struct tb_db_backend {
 };
 
 extern const struct tb_db_backend tb_dbi_sqlite;
+extern const struct tb_db_backend tb_dbi_pg;
+
+/* Opens a write transaction on c (begin_write or sql_begin_write). */
+int tb_dbi_begin_write(struct tb_db_conn *c);
 
 /* The backend of db. */
 const struct tb_db_backend *tb_dbi_backend(struct tb_db *db);

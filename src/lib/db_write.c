@@ -192,8 +192,7 @@ static void run_batch(struct tb_db *db, struct tb_dbi_write_req *first, struct b
 
     out->is_committed = false;
     writer_rollback(db, c); /* a transaction left open by a failed batch */
-    rc = is_fault(db, TB_DB_FAULT_BEGIN) ? TB_ERR_DB
-                                         : tb_dbi_exec_cached(c, db->be->sql_begin_write);
+    rc = is_fault(db, TB_DB_FAULT_BEGIN) ? TB_ERR_DB : tb_dbi_begin_write(c);
     if (rc < 0) {
         tb_dbi_log(db, TB_DB_LOG_ERROR, "BEGIN failed: %s", tb_db_errmsg(c));
         for (r = first; r; r = r->next)

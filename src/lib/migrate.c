@@ -355,7 +355,7 @@ static int apply_one(struct mig_job *job, struct tb_db_conn *c, const struct mig
     int rc;
 
     *is_done = false;
-    rc = tb_dbi_exec_cached(c, be->sql_begin_write);
+    rc = tb_dbi_begin_write(c);
     if (rc < 0) {
         report_fail(job->db, job->rep, m, "BEGIN failed: %s", tb_db_errmsg(c));
         return rc;

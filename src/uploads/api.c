@@ -47,6 +47,15 @@ static bool is_octet_stream(const char *ct)
     return *ct == '\0' || *ct == ';';
 }
 
+/* The uploads directory: the setting, or DATA/uploads (root holds it). */
+static const char *uploads_root(const struct tb_app *app, char root[UPLOAD_PATH_MAX])
+{
+    if (app->cfg.uploads_dir[0])
+        return app->cfg.uploads_dir;
+    snprintf(root, UPLOAD_PATH_MAX, "%.900s/%s", app->cfg.data, UPLOADS_SUBDIR);
+    return root;
+}
+
 /* ---- POST /api/v1/uploads ---------------------------------------------------------- */
 
 enum upload_limit { LIMIT_NONE, LIMIT_FILES, LIMIT_BYTES };
@@ -172,6 +181,7 @@ static int prepare(struct tb_req *req, struct upload_new *w)
 
 int uploads_api_create(struct tb_req *req)
 {
+    char root[UPLOAD_PATH_MAX];
     struct upload_new w = {0};
     unsigned char rnd[UPLOAD_ID_RANDOM_BYTES];
     w.app = req->app;
@@ -189,7 +199,8 @@ int uploads_api_create(struct tb_req *req)
         return rc;
     w.row.created_at = tb_time_now_ms();
     /* The file is durable before the row that names it is committed. */
-    if ((rc = upload_file_put(w.app->cfg.data, w.row.sm3_hex, req->body, req->body_len)) < 0)
+    if ((rc = upload_file_put(uploads_root(w.app, root), w.row.sm3_hex, req->body, req->body_len)) <
+        0)
         return rc;
     rc = tb_db_write(w.app->db, write_upload, &w);
     if (rc == TB_ERR_CONFLICT && w.limit != LIMIT_NONE)
@@ -231,6 +242,7 @@ int uploads_api_list(struct tb_req *req)
 
 int uploads_api_get(struct tb_req *req)
 {
+    char root[UPLOAD_PATH_MAX];
     struct tb_app *app = req->app;
     const char *id = tb_req_param(req, "id");
     struct upload_row row = {0};
@@ -252,7 +264,7 @@ int uploads_api_get(struct tb_req *req)
         return TB_ERR_NOMEM;
     if ((rc = upload_disposition(row.name, row.content_type, row.public_id, disposition,
                                  sizeof(disposition))) < 0 ||
-        (rc = upload_file_read(app->cfg.data, &row, &bytes)) < 0)
+        (rc = upload_file_read(uploads_root(app, root), &row, &bytes)) < 0)
         return rc;
     rc = tb_resp_text(req, 200, type, bytes, (size_t)row.size);
     free(bytes);

@@ -215,19 +215,19 @@ static int make_dir(const char *path)
     return mkdir(path, 0700) == 0 || errno == EEXIST ? TB_OK : TB_ERR_IO;
 }
 
-/* DATA/uploads, DATA/uploads/aa and DATA/uploads/aa/bb. */
-static int make_dirs(const char *data_dir, const char *sm3_hex)
+/* ROOT, ROOT/aa and ROOT/aa/bb. */
+static int make_dirs(const char *root, const char *sm3_hex)
 {
     char p[UPLOAD_PATH_MAX];
     int rc = TB_OK;
-    snprintf(p, sizeof(p), "%s/%s", data_dir, UPLOADS_SUBDIR);
+    snprintf(p, sizeof(p), "%s", root);
     rc = make_dir(p);
     if (rc == 0) {
-        snprintf(p, sizeof(p), "%s/%s/%.2s", data_dir, UPLOADS_SUBDIR, sm3_hex);
+        snprintf(p, sizeof(p), "%s/%.2s", root, sm3_hex);
         rc = make_dir(p);
     }
     if (rc == 0) {
-        snprintf(p, sizeof(p), "%s/%s/%.2s/%.2s", data_dir, UPLOADS_SUBDIR, sm3_hex, sm3_hex + 2);
+        snprintf(p, sizeof(p), "%s/%.2s/%.2s", root, sm3_hex, sm3_hex + 2);
         rc = make_dir(p);
     }
     return rc;
@@ -259,18 +259,18 @@ static int sync_dir(const char *dir)
     return rc;
 }
 
-int upload_file_put(const char *data_dir, const char *sm3_hex, const void *data, size_t len)
+int upload_file_put(const char *root, const char *sm3_hex, const void *data, size_t len)
 {
     char dir[UPLOAD_PATH_MAX], path[UPLOAD_PATH_MAX], tmp[UPLOAD_PATH_MAX + 16];
     int fd = -1;
     tmp[0] = '\0';
-    int rc = upload_paths(data_dir, sm3_hex, dir, sizeof(dir), path, sizeof(path));
+    int rc = upload_paths(root, sm3_hex, dir, sizeof(dir), path, sizeof(path));
     if (rc < 0)
         return rc;
     struct stat st;
     if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len)
         return sync_dir(dir); /* the same content is there already (maybe just renamed) */
-    if ((rc = make_dirs(data_dir, sm3_hex)) < 0)
+    if ((rc = make_dirs(root, sm3_hex)) < 0)
         goto fail;
     if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
         rc = TB_ERR_INVALID;
@@ -307,7 +307,7 @@ fail:
     return rc;
 }
 
-int upload_file_read(const char *data_dir, const struct upload_row *row, char **out)
+int upload_file_read(const char *root, const struct upload_row *row, char **out)
 {
     char dir[UPLOAD_PATH_MAX], path[UPLOAD_PATH_MAX];
     unsigned char want[TB_SM3_LEN], got[TB_SM3_LEN];
@@ -315,7 +315,7 @@ int upload_file_read(const char *data_dir, const struct upload_row *row, char **
     char *buf = NULL;
     int fd = -1;
     *out = NULL;
-    int rc = upload_paths(data_dir, row->sm3_hex, dir, sizeof(dir), path, sizeof(path));
+    int rc = upload_paths(root, row->sm3_hex, dir, sizeof(dir), path, sizeof(path));
     if (rc < 0 || row->size <= 0 || (size_t)row->size > UPLOAD_MAX_BYTES)
         goto fail;
     rc = TB_ERR_IO;

@@ -95,11 +95,12 @@ int upload_name_clean(const char *header, char *out, size_t cap);
 /* True for a public id as we make them (UPLOAD_PUBLIC_ID_LEN lowercase hex). */
 bool upload_public_id_ok(const char *s);
 
-/* DATA/uploads/aa/bb into dir and DATA/uploads/aa/bb/<sm3 hex> into path,
+/* ROOT/aa/bb into dir and ROOT/aa/bb/<sm3 hex> into path (ROOT: the uploads
+ * directory, cfg.uploads_dir),
  * where aa and bb are the first two bytes of the digest in hex.
  * TB_ERR_INVALID when sm3_hex is not 64 lowercase hex digits,
  * TB_ERR_TOO_LARGE when a buffer is too small. */
-int upload_paths(const char *data_dir, const char *sm3_hex, char *dir, size_t dircap, char *path,
+int upload_paths(const char *root, const char *sm3_hex, char *dir, size_t dircap, char *path,
                  size_t pathcap);
 
 /* The Content-Disposition value for a download:
@@ -112,15 +113,15 @@ int upload_disposition(const char *name, const char *content_type, const char *p
 
 /* ---- files on disk (store.c) ------------------------------------------------------ */
 
-/* Stores len bytes with digest sm3_hex under data_dir durably (temp file,
+/* Stores len bytes with digest sm3_hex under root durably (temp file,
  * fsync, rename, fsync of the directory). An existing file of the right
  * size is kept. 0 or TB_ERR_IO / TB_ERR_INVALID. */
-int upload_file_put(const char *data_dir, const char *sm3_hex, const void *data, size_t len);
+int upload_file_put(const char *root, const char *sm3_hex, const void *data, size_t len);
 
 /* Reads the file of row into *out (malloc'd, freed by the caller) and checks
  * its size and SM3 against the row. TB_ERR_IO when missing, short or not
  * what the row says (logged). */
-int upload_file_read(const char *data_dir, const struct upload_row *row, char **out);
+int upload_file_read(const char *root, const struct upload_row *row, char **out);
 
 /* ---- rows (store.c; for api.c) ----------------------------------------------------- */
 

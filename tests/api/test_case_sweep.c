@@ -115,6 +115,7 @@ static int sweep(const char *today, int *moved)
     char keydir[300];
     snprintf(keydir, sizeof(keydir), "%s/keys", srv.data);
     snprintf(app.cfg.data, sizeof(app.cfg.data), "%s", srv.data);
+    snprintf(app.cfg.database, sizeof(app.cfg.database), "%s", srv.db);
     assert_int_equal(tb_app_open_db(&app.cfg, &app.db), 0);
     assert_int_equal(tb_app_load_calendar(&app.calendar), 0);
     assert_int_equal(tb_keys_load(keydir, &app.keys), 0);

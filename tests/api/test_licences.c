@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <cmocka.h>
@@ -124,25 +123,10 @@ static void save(const char *path, const char *data, size_t n)
     assert_int_equal(fclose(f), 0);
 }
 
-static sqlite3 *db_open(void)
-{
-    char path[400];
-    snprintf(path, sizeof(path), "%s/tongban.db", srv.data);
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    return db;
-}
-
 static long long db_count(const char *sql)
 {
-    sqlite3 *db = db_open();
-    sqlite3_stmt *s = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    long long n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
+    long long n = test_db_scalar(srv.db, sql);
+    assert_true(n >= 0);
     return n;
 }
 
@@ -306,14 +290,12 @@ static void test_issue_verify_tamper(void **state)
 
     /* another licence's signature put on this one in the database: tampered */
     wallet_find(&hengxin, "11100000MB0001054G001", no, check);
-    sqlite3 *db = db_open();
     char sql[600];
     snprintf(sql, sizeof(sql),
              "UPDATE licences SET signature = (SELECT signature FROM licences WHERE no <> '%s' "
              "LIMIT 1) WHERE no = '%s'",
              no, no);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    assert_int_equal(test_db_exec(srv.db, sql), 0);
     verify(no, check, &r);
     expect(&r, 200, "verify tampered");
     assert_string_equal(str(r.json, "status"), "tampered");

@@ -131,6 +131,7 @@ static int app_open(void)
     memset(&app, 0, sizeof(app));
     tb_config_defaults(&app.cfg);
     snprintf(app.cfg.data, sizeof(app.cfg.data), "%s", srv.data);
+    snprintf(app.cfg.database, sizeof(app.cfg.database), "%s", srv.db);
     char keydir[300];
     snprintf(keydir, sizeof(keydir), "%s/keys", srv.data);
     if (tb_app_open_db(&app.cfg, &app.db) != 0 || tb_keys_load(keydir, &app.keys) != 0)

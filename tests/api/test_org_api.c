@@ -31,7 +31,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #ifndef TB_SOURCE_DIR
 #define TB_SOURCE_DIR "."
@@ -738,24 +737,19 @@ static void test_windows(void **state)
  * PUT keeps it. */
 static void set_letter_date(const char *code, const char *date)
 {
-    char path[400];
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    snprintf(path, sizeof(path), "%s/tongban.db", srv.data);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    assert_int_equal(
-        sqlite3_prepare_v2(db,
-                           "UPDATE windows SET letter_published_at = ?1 WHERE code = ?2 AND "
-                           "hall_id = (SELECT id FROM halls WHERE code = '" HALL "')",
-                           -1, &st, NULL),
-        SQLITE_OK);
-    sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    assert_int_equal(sqlite3_changes(db), 1);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    char sql[400];
+    /* test constants only: no quotes inside */
+    assert_null(strchr(code, '\''));
+    assert_null(strchr(date, '\''));
+    snprintf(sql, sizeof(sql),
+             "UPDATE windows SET letter_published_at = '%s' WHERE code = '%s' AND "
+             "hall_id = (SELECT id FROM halls WHERE code = '" HALL "')",
+             date, code);
+    assert_int_equal(test_db_exec(srv.db, sql), 0);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM windows WHERE letter_published_at = '%s' AND code = '%s'", date,
+             code);
+    assert_int_equal(test_db_scalar(srv.db, sql), 1);
 }
 
 static const char *letter_date(const struct http_resp *r)
@@ -933,6 +927,7 @@ static const char import_file[] =
 
 struct db_fixture {
     char dir[64];
+    char url[512];
     struct tb_db *db;
 };
 
@@ -947,7 +942,8 @@ static void db_open(struct db_fixture *f)
     snprintf(f->dir, sizeof(f->dir), "/tmp/tb_test_org.XXXXXX");
     assert_non_null(mkdtemp(f->dir));
     snprintf(path, sizeof(path), "%s/t.db", f->dir);
-    assert_int_equal(tb_db_open(path, NULL, &f->db), 0);
+    assert_int_equal(test_db_new(path, f->url, sizeof(f->url)), 0);
+    assert_int_equal(tb_db_open(f->url, NULL, &f->db), 0);
     assert_int_equal(tb_db_migrate(f->db, TB_SOURCE_DIR "/migrations", NULL), 0);
     assert_int_equal(tb_db_write(f->db, exec_fn, (void *)fixtures_sql), 0);
 }
@@ -955,6 +951,7 @@ static void db_open(struct db_fixture *f)
 static void db_close(struct db_fixture *f)
 {
     tb_db_close(f->db);
+    test_db_drop(f->url);
     nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 

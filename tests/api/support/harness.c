@@ -3,10 +3,13 @@
  */
 #include "harness.h"
 
+#include "lib/db.h"
+
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,12 +27,112 @@ static const char *bin(void)
     return b && *b ? b : "build/tongban";
 }
 
-static int run_init(const char *data, bool demo)
+/* ---- databases ----------------------------------------------------------- */
+
+bool test_on_pg(void)
+{
+    const char *pg = getenv("TB_TEST_PG");
+    return pg && *pg;
+}
+
+/* Runs one statement on the cluster's maintenance database. */
+static int pg_admin(const char *sql)
+{
+    char url[600];
+    snprintf(url, sizeof(url), "%s/postgres", getenv("TB_TEST_PG"));
+    PGconn *pg = PQconnectdb(url);
+    int rc = -1;
+    if (PQstatus(pg) == CONNECTION_OK) {
+        PGresult *res = PQexec(pg, sql);
+        rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
+        if (rc < 0)
+            fprintf(stderr, "harness: %s: %s", sql, PQresultErrorMessage(res));
+        PQclear(res);
+    } else {
+        fprintf(stderr, "harness: cannot reach %s: %s", url, PQerrorMessage(pg));
+    }
+    PQfinish(pg);
+    return rc;
+}
+
+int test_db_new(const char *sqlite_path, char *out, size_t cap)
+{
+    static unsigned counter;
+    char name[64], sql[160];
+    if (!test_on_pg()) {
+        snprintf(out, cap, "%s", sqlite_path);
+        return 0;
+    }
+    unsigned r = 0;
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f || fread(&r, sizeof(r), 1, f) != 1)
+        r = (unsigned)time(NULL);
+    if (f)
+        fclose(f);
+    snprintf(name, sizeof(name), "tbtest_%ld_%u_%08x", (long)getpid(), counter++, r);
+    snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+    if (pg_admin(sql) < 0)
+        return -1;
+    snprintf(out, cap, "%s/%s", getenv("TB_TEST_PG"), name);
+    return 0;
+}
+
+void test_db_drop(const char *db)
+{
+    char sql[200];
+    const char *name = strrchr(db, '/');
+    if (!test_on_pg() || strncmp(db, "postgres", 8) != 0 || !name)
+        return;
+    snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", name + 1);
+    pg_admin(sql);
+}
+
+static int exec_fn(struct tb_db_conn *c, void *ctx)
+{
+    return tb_db_exec(c, ctx);
+}
+
+int test_db_exec(const char *db, const char *sql)
+{
+    struct tb_db *h = NULL;
+    if (tb_db_open(db, NULL, &h) < 0)
+        return -1;
+    int rc = tb_db_write(h, exec_fn, (void *)sql);
+    tb_db_close(h);
+    return rc < 0 ? -1 : 0;
+}
+
+long long test_db_scalar(const char *db, const char *sql)
+{
+    struct tb_db *h = NULL;
+    struct tb_db_conn *c = NULL;
+    struct tb_db_stmt *st = NULL;
+    long long v = -1;
+    if (tb_db_open(db, NULL, &h) < 0)
+        return -1;
+    if (tb_db_read_conn(h, &c) == 0 && tb_db_prepare(c, sql, &st) == 0) {
+        if (tb_db_step(st) == TB_DB_ROW)
+            v = tb_db_column_int64(st, 0);
+        tb_db_stmt_done(st);
+    }
+    tb_db_close(h);
+    return v;
+}
+
+/* In a child about to exec tongban: point it at s's database. */
+static void child_env(const char *db)
+{
+    if (strncmp(db, "postgres", 8) == 0)
+        setenv("TONGBAN_DATABASE", db, 1);
+}
+
+static int run_init(const char *data, const char *db, bool demo)
 {
     pid_t pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0) {
+        child_env(db);
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, 1);
         if (demo)
@@ -52,7 +155,11 @@ int server_start(struct test_server *s, bool demo, const char *const *extra)
     /* init creates the directory itself; give it a fresh path inside. */
     strncat(s->data, "/data", sizeof(s->data) - strlen(s->data) - 1);
     snprintf(s->log, sizeof(s->log), "%.250s.log", s->data);
-    if (run_init(s->data, demo) != 0) {
+    char sqlite_path[300];
+    snprintf(sqlite_path, sizeof(sqlite_path), "%.250s/tongban.db", s->data);
+    if (test_db_new(sqlite_path, s->db, sizeof(s->db)) < 0)
+        return -1;
+    if (run_init(s->data, s->db, demo) != 0) {
         fprintf(stderr, "harness: tongban init failed\n");
         return -1;
     }
@@ -76,6 +183,7 @@ int server_start(struct test_server *s, bool demo, const char *const *extra)
     if (s->pid < 0)
         return -1;
     if (s->pid == 0) {
+        child_env(s->db);
         dup2(out[1], 1);
         int logfd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (logfd >= 0)
@@ -140,6 +248,7 @@ int server_stop(struct test_server *s)
         waitpid(pid, NULL, 0);
         unlink(s->log);
     }
+    test_db_drop(s->db);
     if (st >= 0 && WIFEXITED(st))
         return WEXITSTATUS(st);
     return -1;

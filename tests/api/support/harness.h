@@ -19,10 +19,30 @@ struct test_server {
     char base[128]; /* "http://127.0.0.1:PORT" without trailing slash */
     char data[256]; /* temporary data directory */
     char log[300];  /* the server's stderr, kept for failures */
+    char db[512];   /* its database: the SQLite file, or a PostgreSQL URL */
 };
 
+/*
+ * A fresh database for a test. With $TB_TEST_PG set (a PostgreSQL base URL
+ * such as postgresql://tongban@127.0.0.1:PORT, scripts/pg-cluster.sh) a new
+ * database is created there and its URL written to out; otherwise out is
+ * sqlite_path. 0 or -1.
+ */
+int test_db_new(const char *sqlite_path, char *out, size_t cap);
+/* Drops a database made by test_db_new (nothing for SQLite files). */
+void test_db_drop(const char *db);
+/* True when the tests run on PostgreSQL ($TB_TEST_PG). */
+bool test_on_pg(void);
+/* Runs sql (one or more statements, no parameters) on db as one write,
+ * through the db layer, behind the server's back. 0 or -1. */
+int test_db_exec(const char *db, const char *sql);
+/* The integer in the first column of the first row of sql on db. */
+long long test_db_scalar(const char *db, const char *sql);
+
 /* Inits a data dir (with --demo when demo) and starts serving; extra is a
- * NULL-terminated list of additional serve arguments or NULL. 0 or -1. */
+ * NULL-terminated list of additional serve arguments or NULL. 0 or -1.
+ * On PostgreSQL ($TB_TEST_PG) the server gets a database of its own
+ * (TONGBAN_DATABASE), dropped by server_stop. */
 int server_start(struct test_server *s, bool demo, const char *const *extra);
 /* SIGTERM, wait, and return the exit status (0 for a clean stop); removes
  * the data directory. */
