@@ -105,6 +105,10 @@ struct pg_conn {
     unsigned next_name;  /* statement names tb1, tb2, ... */
     int64_t changes;
     char errmsg[512];
+    /* statements finalized while a failed transaction refused DEALLOCATE;
+     * deallocated at the connection's next statement */
+    unsigned *stale;
+    size_t nstale, capstale;
 };
 
 enum bind_kind { BIND_NONE, BIND_NULL, BIND_INT, BIND_DOUBLE, BIND_TEXT, BIND_BLOB };
@@ -299,6 +303,7 @@ static int pg_connect(struct tb_db_conn *c, int busy_timeout_ms)
         return TB_ERR_UNAVAILABLE;
     }
     p->generation++;
+    p->nstale = 0; /* a new session has none of the old statements */
     return conn_setup(c, busy_timeout_ms);
 }
 
@@ -335,6 +340,7 @@ static void pg_conn_close(struct tb_db_conn *c)
         return;
     if (p->pg)
         PQfinish(p->pg);
+    free(p->stale);
     free(p->conninfo);
     free(p);
     c->impl = NULL;
@@ -487,10 +493,25 @@ static void pg_finalize(struct tb_db_stmt *s)
     clear_result(st);
     unbind_all(st);
     if (st->generation && p && p->pg && st->generation == p->generation &&
-        PQstatus(p->pg) == CONNECTION_OK && PQtransactionStatus(p->pg) == PQTRANS_IDLE) {
-        char sql[48];
-        snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
-        PQclear(PQexec(p->pg, sql));
+        PQstatus(p->pg) == CONNECTION_OK) {
+        /* Prepared statements are not transactional: DEALLOCATE works in a
+         * transaction too, but not in one that failed. */
+        if (PQtransactionStatus(p->pg) == PQTRANS_INERROR) {
+            if (p->nstale == p->capstale) {
+                size_t cap = p->capstale ? p->capstale * 2 : 16;
+                unsigned *v = realloc(p->stale, cap * sizeof(*v));
+                if (v) {
+                    p->stale = v;
+                    p->capstale = cap;
+                }
+            }
+            if (p->nstale < p->capstale)
+                p->stale[p->nstale++] = (unsigned)strtoul(st->name + 2, NULL, 10);
+        } else {
+            char sql[48];
+            snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
+            PQclear(PQexec(p->pg, sql));
+        }
     }
     free(st->sql);
     free(st);
@@ -599,6 +620,15 @@ static void param_types(const struct pg_stmt *st, bool is_concrete, Oid *types)
     }
 }
 
+/* Runs "SAVEPOINT" / "RELEASE" / "ROLLBACK TO" around a statement or a prepare. */
+static int run_simple(struct tb_db_conn *c, const char *sql)
+{
+    PGresult *res = PQexec(pgc(c)->pg, sql);
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : result_error(c, res);
+    PQclear(res);
+    return rc;
+}
+
 /*
  * Prepares st on c under a fresh name. The server infers parameter types
  * from the SQL; where it cannot ("?1 IS NULL" alone, an overloaded
@@ -613,32 +643,37 @@ static int prepare_named(struct tb_db_stmt *s)
     int rc = 0;
 
     snprintf(st->name, sizeof(st->name), "tb%u", ++p->next_name);
+    /* A failed prepare would abort a transaction in progress: inside one it
+     * runs under a savepoint (once per statement and connection). */
+    bool is_in_txn = PQtransactionStatus(p->pg) == PQTRANS_INTRANS;
+    if (is_in_txn && (rc = run_simple(s->conn, "SAVEPOINT tb_prepare")) < 0)
+        return rc;
     for (int attempt = 0; attempt < 2; attempt++) {
         param_types(st, attempt == 1, types);
         res = PQprepare(p->pg, st->name, st->sql, st->nparams, types);
         if (PQresultStatus(res) == PGRES_COMMAND_OK) {
             PQclear(res);
             st->generation = p->generation;
-            return 0;
+            return is_in_txn ? run_simple(s->conn, "RELEASE tb_prepare") : 0;
         }
         const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
         bool is_type_problem = state && strncmp(state, "42", 2) == 0 &&
                                strcmp(state, "42601") != 0 && strcmp(state, "42P01") != 0;
         rc = result_error(s->conn, res);
         PQclear(res);
-        if (!is_type_problem || PQtransactionStatus(p->pg) == PQTRANS_INERROR)
+        if (is_in_txn && PQstatus(p->pg) == CONNECTION_OK) {
+            /* back to before the failed prepare; the savepoint stays for a
+             * second try and goes after the last */
+            if (run_simple(s->conn, "ROLLBACK TO tb_prepare") < 0)
+                break;
+            bool is_last = attempt == 1 || !is_type_problem;
+            if (is_last && run_simple(s->conn, "RELEASE tb_prepare") < 0)
+                break;
+        }
+        if (!is_type_problem)
             break;
     }
     tb_dbi_log(s->conn->db, TB_DB_LOG_ERROR, "prepare failed: %s", p->errmsg);
-    return rc;
-}
-
-/* Runs "SAVEPOINT" / "RELEASE" / "ROLLBACK TO" for a guarded statement. */
-static int run_simple(struct tb_db_conn *c, const char *sql)
-{
-    PGresult *res = PQexec(pgc(c)->pg, sql);
-    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : result_error(c, res);
-    PQclear(res);
     return rc;
 }
 
@@ -717,6 +752,21 @@ static PGresult *execute(struct tb_db_stmt *s, bool is_guarded)
     return res;
 }
 
+/* Deallocates the statements a failed transaction kept (pg_finalize). */
+static void flush_stale(struct tb_db_conn *c)
+{
+    struct pg_conn *p = pgc(c);
+    char sql[48];
+    if (!p->nstale || PQstatus(p->pg) != CONNECTION_OK ||
+        PQtransactionStatus(p->pg) == PQTRANS_INERROR)
+        return;
+    for (size_t i = 0; i < p->nstale; i++) {
+        snprintf(sql, sizeof(sql), "DEALLOCATE tb%u", p->stale[i]);
+        PQclear(PQexec(p->pg, sql));
+    }
+    p->nstale = 0;
+}
+
 static int pg_step(struct tb_db_stmt *s)
 {
     struct pg_conn *p = pgc(s->conn);
@@ -760,6 +810,7 @@ static int pg_step(struct tb_db_stmt *s)
     }
     if (rc < 0)
         return rc;
+    flush_stale(s->conn);
     ExecStatusType rs = PQresultStatus(res);
     if (rs == PGRES_COMMAND_OK) {
         p->changes = strtoll(PQcmdTuples(res), NULL, 10);

@@ -204,7 +204,30 @@ static int insert_k(struct tb_db_conn *c, int64_t k)
 static int dup_then_go_on(struct tb_db_conn *c, void *ctx)
 {
     int *seen = ctx;
-    int rc = insert_k(c, 1);
+    struct tb_db_stmt *s, *inner;
+    /* first prepared inside the transaction, and its types need the bound
+     * value: the failed first try must not abort the transaction */
+    int rc = tb_db_prepare(c, "SELECT ?1 IS NULL, (SELECT count(*) FROM u)", &s);
+    if (rc < 0)
+        return rc;
+    tb_db_bind_text(s, 1, "x", -1);
+    rc = tb_db_step(s);
+    if (rc != TB_DB_ROW || tb_db_column_int64(s, 0) != 0) {
+        tb_db_stmt_done(s);
+        return rc < 0 ? rc : TB_ERR_INTERNAL;
+    }
+    /* the same text again while the first is in use: a second statement */
+    rc = tb_db_prepare(c, "SELECT ?1 IS NULL, (SELECT count(*) FROM u)", &inner);
+    if (rc == 0) {
+        tb_db_bind_null(inner, 1);
+        rc = tb_db_step(inner) == TB_DB_ROW && tb_db_column_int64(inner, 0) == 1 ? 0
+                                                                                 : TB_ERR_INTERNAL;
+        tb_db_stmt_done(inner);
+    }
+    tb_db_stmt_done(s);
+    if (rc < 0)
+        return rc;
+    rc = insert_k(c, 1);
     if (rc < 0)
         return rc;
     *seen = insert_k(c, 1); /* unique key: refused, the transaction goes on */
