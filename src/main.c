@@ -2,6 +2,7 @@
  * main.c - the tongban command line: finds the subcommand and runs it.
  */
 #include "app/app.h"
+#include "app/backup.h"
 #include "audit/audit.h"
 #include "cases/generate.h"
 #include "licences/licences.h"
@@ -59,10 +60,10 @@ static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
 } commands[] = {
-    {"init", tb_cmd_init},       {"serve", tb_cmd_serve},  {"calendar", tb_cmd_calendar},
-    {"admin", tb_cmd_admin},     {"audit", audit_cmd},     {"version", cmd_version},
-    {"catalog", tb_cmd_catalog}, {"demo", cases_cmd_demo}, {"licences", licences_cmd},
-    {"licence", licences_cmd},
+    {"init", tb_cmd_init},       {"serve", tb_cmd_serve},   {"calendar", tb_cmd_calendar},
+    {"admin", tb_cmd_admin},     {"audit", audit_cmd},      {"version", cmd_version},
+    {"catalog", tb_cmd_catalog}, {"demo", cases_cmd_demo},  {"licences", licences_cmd},
+    {"licence", licences_cmd},   {"backup", tb_cmd_backup},
 };
 
 int main(int argc, char **argv)

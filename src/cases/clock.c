@@ -222,7 +222,7 @@ static int warn_write(struct tb_db_conn *c, void *ctx)
 {
     struct warn_sweep *w = ctx;
     struct tb_db_stmt *s;
-    /* running cases by id from where the last batch stopped (the unary +
+    /* running cases by id from where the last batch stopped (the expression
      * keeps the planner on the primary key, in id order, instead of a state
      * index and a sort per batch); the step is the current one */
     int rc = tb_db_prepare(
@@ -235,7 +235,7 @@ static int warn_write(struct tb_db_conn *c, void *ctx)
         "WHEN ?1 > st.due THEN 2 WHEN ?1 >= st.yellow_on THEN 1 ELSE 0 END AS step_lvl, "
         "coalesce(st.warning_level, 0) AS step_warning, coalesce(st.authority_level, 1) "
         "AS step_level FROM cases k LEFT JOIN case_steps st ON st.case_id = k.id AND "
-        "st.idx = k.steps_done WHERE k.id > ?2 AND +k.state IN ('accepted', 'in_review') "
+        "st.idx = k.steps_done WHERE k.id > ?2 AND (k.state || '') IN ('accepted', 'in_review') "
         "AND k.promised_due IS NOT NULL ORDER BY k.id) x "
         "WHERE lvl > warning_level OR step_lvl > step_warning LIMIT ?3",
         &s);

@@ -80,7 +80,7 @@ static int window_orgs(struct tb_db_conn *c, int64_t account, struct tb_buf *out
         "h.id = w.hall_id JOIN orgs o ON o.id = h.org_id WHERE ws.account_id = ?1 AND "
         "w.kind <> 'department' UNION ALL SELECT o.id, o.parent_id, up.depth + 1 FROM orgs o "
         "JOIN up ON o.id = up.parent_id WHERE up.depth < 16), "
-        "region(id) AS (SELECT id FROM (SELECT id FROM up WHERE parent_id IS NULL LIMIT 1) "
+        "region(id) AS (SELECT id FROM (SELECT id FROM up WHERE parent_id IS NULL LIMIT 1) AS top "
         "UNION SELECT o.id FROM orgs o JOIN region r ON o.parent_id = r.id) "
         "SELECT id FROM region LIMIT ?2",
         &s);
@@ -204,8 +204,8 @@ static int list_count(struct tb_db_conn *c, const char *where, const struct list
     struct tb_buf sql;
     struct tb_db_stmt *s = NULL;
     tb_buf_init(&sql, LIST_SQL_MAX);
-    int rc =
-        tb_buf_printf(&sql, "SELECT count(*) FROM (SELECT 1 FROM cases k WHERE %sLIMIT ?9)", where);
+    int rc = tb_buf_printf(
+        &sql, "SELECT count(*) FROM (SELECT 1 FROM cases k WHERE %sLIMIT ?9) AS capped", where);
     if (rc < 0 || (rc = tb_db_prepare(c, tb_buf_cstr(&sql), &s)) < 0)
         goto done;
     list_bind(s, sc);

@@ -791,7 +791,7 @@ int case_notice_add(struct tb_db_conn *c, struct tb_app *app, const struct case_
     if ((rc = tb_db_prepare(c,
                             "INSERT INTO notice_serials(org_id, kind, year, last) "
                             "VALUES (?1, ?2, ?3, 1) ON CONFLICT (org_id, kind, year) "
-                            "DO UPDATE SET last = last + 1 RETURNING last",
+                            "DO UPDATE SET last = notice_serials.last + 1 RETURNING last",
                             &s)) < 0)
         goto out;
     tb_db_bind_int64(s, 1, r->org_id);

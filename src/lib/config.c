@@ -66,7 +66,8 @@ static const struct key keys[] = {
          "writes per group commit (0 = the built-in maximum; 1 = one commit per write, "
          "benchmarks only)"),
     UINT(audit_keep_days, 186, 36500, "days audit events are kept (at least 186)"),
-    UINT(jobs_interval_s, 1, 3600, "seconds between rounds of periodic jobs (one server runs them)"),
+    UINT(jobs_interval_s, 1, 3600,
+         "seconds between rounds of periodic jobs (one server runs them)"),
     UINT(pbkdf2_min_iterations, 10000, 5000000, "floor for the password hash iteration setting"),
     STR(realname_verifier, "real-name verifier: local (checksum only) or a deployment's"),
     STR(public_url, "the address citizens reach the platform at (QR codes, printed guides); "

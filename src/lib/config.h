@@ -16,10 +16,10 @@
 #define TB_CONFIG_PATH_MAX 1024
 
 struct tb_config {
-    char data[TB_CONFIG_PATH_MAX];     /* data directory (database, uploads, keys) */
-    char listen[128];                  /* HOST:PORT */
-    char web_root[TB_CONFIG_PATH_MAX]; /* static pages */
-    char database[TB_CONFIG_PATH_MAX]; /* empty: sqlite:<data>/tongban.db */
+    char data[TB_CONFIG_PATH_MAX];        /* data directory (database, uploads, keys) */
+    char listen[128];                     /* HOST:PORT */
+    char web_root[TB_CONFIG_PATH_MAX];    /* static pages */
+    char database[TB_CONFIG_PATH_MAX];    /* empty: sqlite:<data>/tongban.db */
     char uploads_dir[TB_CONFIG_PATH_MAX]; /* applicants' files; empty: <data>/uploads */
     char log_level[16];
     bool access_log;
@@ -35,7 +35,7 @@ struct tb_config {
     unsigned db_busy_timeout_ms;
     unsigned db_write_batch_max; /* writes per group commit; 0 = TB_DB_WRITE_BATCH_MAX, 1 = none */
     unsigned audit_keep_days;
-    unsigned jobs_interval_s; /* between rounds of periodic jobs */
+    unsigned jobs_interval_s;       /* between rounds of periodic jobs */
     unsigned pbkdf2_min_iterations; /* the security administrator cannot go below */
     char realname_verifier[32];
     char public_url[256];   /* base of printed and QR links; empty: http://LISTEN */

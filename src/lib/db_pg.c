@@ -442,7 +442,7 @@ static const char *pg_errmsg(struct tb_db_conn *c)
 
 static void clear_result(struct pg_stmt *st)
 {
-    for (int i = 0; i < st->nblob; i++)
+    for (int i = 0; st->blob && i < st->nblob; i++)
         if (st->blob[i])
             PQfreemem(st->blob[i]);
     free(st->blob);
@@ -830,14 +830,15 @@ static int pg_step(struct tb_db_stmt *s)
     p->changes = *ct ? strtoll(ct, NULL, 10) : 0; /* INSERT ... RETURNING */
     st->res = res;
     st->nrows = PQntuples(res);
-    st->nblob = PQnfields(res);
-    if (st->nblob > 0) {
-        st->blob = calloc((size_t)st->nblob, sizeof(*st->blob));
-        st->blob_len = calloc((size_t)st->nblob, sizeof(*st->blob_len));
+    int ncols = PQnfields(res);
+    if (ncols > 0) {
+        st->blob = calloc((size_t)ncols, sizeof(*st->blob));
+        st->blob_len = calloc((size_t)ncols, sizeof(*st->blob_len));
         if (!st->blob || !st->blob_len) {
             clear_result(st);
             return TB_ERR_NOMEM;
         }
+        st->nblob = ncols;
     }
     st->row = 0;
     if (st->nrows == 0)

@@ -298,7 +298,10 @@ static int key_from_data(const char *data, const char *seal_id, struct tb_sm2_ke
     struct tb_config cfg;
     char err[256];
     tb_config_defaults(&cfg);
-    if (tb_config_set(&cfg, "data", data, "flag", err, sizeof(err)) < 0)
+    /* the environment names the database when it is not the data
+     * directory's SQLite file (TONGBAN_DATABASE) */
+    if (tb_config_load_env(&cfg, err, sizeof(err)) < 0 ||
+        tb_config_set(&cfg, "data", data, "flag", err, sizeof(err)) < 0)
         return TB_ERR_INVALID;
     struct tb_db *db = NULL;
     int rc = tb_app_open_db(&cfg, &db);

@@ -250,8 +250,7 @@ int upload_paths(const char *root, const char *sm3_hex, char *dir, size_t dircap
     if (strlen(sm3_hex) != UPLOAD_SM3_HEX_LEN ||
         strspn(sm3_hex, "0123456789abcdef") != UPLOAD_SM3_HEX_LEN)
         return TB_ERR_INVALID;
-    int d =
-        snprintf(dir, dircap, "%s/%.2s/%.2s", root, sm3_hex, sm3_hex + 2);
+    int d = snprintf(dir, dircap, "%s/%.2s/%.2s", root, sm3_hex, sm3_hex + 2);
     if (d < 0 || (size_t)d >= dircap)
         return TB_ERR_TOO_LARGE;
     int p = snprintf(path, pathcap, "%s/%s", dir, sm3_hex);

@@ -936,6 +936,26 @@ static int exec_fn(struct tb_db_conn *c, void *ctx)
     return tb_db_exec(c, ctx);
 }
 
+/* fixtures_sql with its blob literals in the engine's syntax (x'00' is a bit
+ * string to PostgreSQL); owned by a static buffer. */
+static char *fixtures_for_backend(void)
+{
+    static char out[sizeof(fixtures_sql) * 2];
+    const char *from = "x'00'", *to = test_on_pg() ? "'\\x00'::bytea" : "x'00'";
+    size_t n = 0;
+    for (const char *p = fixtures_sql; *p;) {
+        if (strncmp(p, from, strlen(from)) == 0) {
+            memcpy(out + n, to, strlen(to));
+            n += strlen(to);
+            p += strlen(from);
+        } else {
+            out[n++] = *p++;
+        }
+    }
+    out[n] = '\0';
+    return out;
+}
+
 static void db_open(struct db_fixture *f)
 {
     char path[128];
@@ -945,7 +965,7 @@ static void db_open(struct db_fixture *f)
     assert_int_equal(test_db_new(path, f->url, sizeof(f->url)), 0);
     assert_int_equal(tb_db_open(f->url, NULL, &f->db), 0);
     assert_int_equal(tb_db_migrate(f->db, TB_SOURCE_DIR "/migrations", NULL), 0);
-    assert_int_equal(tb_db_write(f->db, exec_fn, (void *)fixtures_sql), 0);
+    assert_int_equal(tb_db_write(f->db, exec_fn, fixtures_for_backend()), 0);
 }
 
 static void db_close(struct db_fixture *f)

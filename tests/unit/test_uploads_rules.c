@@ -205,7 +205,8 @@ static void test_paths(void **state)
     (void)state;
     static const char hex[] = "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0";
     char dir[UPLOAD_PATH_MAX], path[UPLOAD_PATH_MAX];
-    assert_int_equal(upload_paths("/srv/data/uploads", hex, dir, sizeof(dir), path, sizeof(path)), 0);
+    assert_int_equal(upload_paths("/srv/data/uploads", hex, dir, sizeof(dir), path, sizeof(path)),
+                     0);
     assert_string_equal(dir, "/srv/data/uploads/66/c7");
     assert_string_equal(path, "/srv/data/uploads/66/c7/"
                               "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");

@@ -159,6 +159,10 @@ int server_start(struct test_server *s, bool demo, const char *const *extra)
     snprintf(sqlite_path, sizeof(sqlite_path), "%.250s/tongban.db", s->data);
     if (test_db_new(sqlite_path, s->db, sizeof(s->db)) < 0)
         return -1;
+    /* commands the test itself runs (tongban licence verify --data ...)
+     * reach the same database */
+    if (test_on_pg())
+        setenv("TONGBAN_DATABASE", s->db, 1);
     if (run_init(s->data, s->db, demo) != 0) {
         fprintf(stderr, "harness: tongban init failed\n");
         return -1;
@@ -237,7 +241,8 @@ int server_stop(struct test_server *s)
     char cmd[600];
     /* The data path is one we made under /tmp with mkdtemp. */
     char *slash = strrchr(s->data, '/');
-    if (slash && strncmp(s->data, "/tmp/tongban-api-", 17) == 0) {
+    /* TB_KEEP_LOGS=1 keeps the data directory and the server's log (data.log) */
+    if (slash && strncmp(s->data, "/tmp/tongban-api-", 17) == 0 && !getenv("TB_KEEP_LOGS")) {
         *slash = '\0';
         snprintf(cmd, sizeof(cmd), "%s", s->data);
         pid_t pid = fork();

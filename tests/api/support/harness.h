@@ -42,7 +42,8 @@ long long test_db_scalar(const char *db, const char *sql);
 /* Inits a data dir (with --demo when demo) and starts serving; extra is a
  * NULL-terminated list of additional serve arguments or NULL. 0 or -1.
  * On PostgreSQL ($TB_TEST_PG) the server gets a database of its own
- * (TONGBAN_DATABASE), dropped by server_stop. */
+ * (TONGBAN_DATABASE, also set in the test's own environment for the
+ * commands it runs), dropped by server_stop. */
 int server_start(struct test_server *s, bool demo, const char *const *extra);
 /* SIGTERM, wait, and return the exit status (0 for a clean stop); removes
  * the data directory. */
