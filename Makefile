@@ -48,6 +48,7 @@ ifneq ($(SANITIZE),1)
 	TB_BIN=$(BUILD)/tongban ./scripts/test-catalog-io.sh
 	TB_BIN=$(BUILD)/tongban-test ./scripts/test-web.sh
 	TB_BIN=$(BUILD)/tongban ./scripts/test-crash.sh
+	TB_BIN=$(BUILD)/tongban ./scripts/test-backup.sh
 endif
 
 bench: build
