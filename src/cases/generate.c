@@ -66,9 +66,9 @@
 #define GEN_PEOPLE_MAX       64 /* applicants, and handlers, read from the demo */
 #define GEN_EVENTS_MAX       (ITEM_MAX_STEPS + 8)
 #define GEN_EVENT_DATA_MAX   128
-#define GEN_CASE_NO_TRIES    8 /* fresh numbers tried when one is taken */
-#define GEN_CACHE_PRAGMA     "PRAGMA cache_size = -262144" /* KiB: random index pages stay cached */
-#define GEN_OFFICE_START_S   (9 * 3600)                    /* office hours, Asia/Shanghai */
+#define GEN_CASE_NO_TRIES    8          /* fresh numbers tried when one is taken */
+#define GEN_CACHE_KIB        262144     /* random index pages stay cached */
+#define GEN_OFFICE_START_S   (9 * 3600) /* office hours, Asia/Shanghai */
 #define GEN_OFFICE_LEN_S     (8 * 3600)
 #define GEN_LATE_PER_MILLE   100         /* decisions after the promised date */
 #define GEN_TODAY_END_S      (18 * 3600) /* "now" on a --today that is not today */
@@ -797,7 +797,7 @@ static int write_batch(struct tb_db_conn *c, void *ctx)
     if (!k)
         return TB_ERR_NOMEM;
     /* the random index pages (public ids, case numbers) stay in memory */
-    int rc = tb_db_exec(c, GEN_CACHE_PRAGMA);
+    int rc = tb_db_cache_hint(c, GEN_CACHE_KIB);
     for (long long i = 0; rc == 0 && i < b->n; i++)
         if ((rc = plan_case(b->g, k)) == 0)
             rc = write_case(c, b->g, k);

@@ -688,7 +688,8 @@ static json_t *code_array(enum catalog_code_table t, unsigned bits)
 /* Columns of a summary, in the order summary() reads them. */
 #define SUMMARY_COLUMNS                                                                            \
     "i.impl_code, i.basic_code, i.name, i.type, o.code, o.name, i.audience, i.levels, "            \
-    "(SELECT json_group_array(topic) FROM item_topics t WHERE t.item_id = i.id), i.kind, "         \
+    "(SELECT json_group_array(topic) FROM (SELECT topic FROM item_topics t WHERE "                 \
+    "t.item_id = i.id ORDER BY topic) AS tt), i.kind, "                                            \
     "i.item_class, i.trips, i.is_immediate, i.is_online, i.is_nearby, i.is_one_visit, "            \
     "i.legal_limit_days, i.promised_limit_days, i.current_version, i.status"
 
@@ -753,11 +754,13 @@ static const char sql_plain[] = "WITH hits AS (SELECT i.id, count(*) OVER () AS 
                                 "OFFSET ?13) " PAGE_THEN_SUMMARY;
 
 /* With terms of three characters or more: the trigram index, ranked by
- * bm25 with the name weighing most, and a name containing the first term
- * first of all; ?14 is the MATCH expression. */
+ * bm25 with the name weighing most (items_fts's rank: name 10, materials 3,
+ * conditions 1, migration 0012), and a name containing the first term first
+ * of all; ?14 is the MATCH expression. items_fts(?14) is FTS5's
+ * table-valued form on SQLite and a function of the same name and columns
+ * on PostgreSQL (0005_catalog.pg.sql). */
 static const char sql_fts[] =
-    "WITH f AS (SELECT rowid AS id, bm25(items_fts, 10.0, 3.0, 1.0) AS r FROM items_fts "
-    "WHERE items_fts MATCH ?14), "
+    "WITH f AS (SELECT rowid AS id, rank AS r FROM items_fts(?14)), "
     "hits AS (SELECT i.id, count(*) OVER () AS total, "
     "(CASE WHEN ?11 IS NOT NULL AND instr(i.name, ?11) > 0 THEN 10.0 ELSE 0.0 END) - f.r AS score "
     "FROM f JOIN items i ON i.id = f.id JOIN orgs o ON o.id = i.org_id WHERE " FILTERS
@@ -1174,9 +1177,10 @@ int catalog_intermediaries_json(struct tb_db_conn *c, json_t **out)
     int rc = tb_db_prepare(
         c,
         "SELECT m.code, m.name, m.provider, m.fee, m.fee_basis, m.basis, "
-        "(SELECT json_group_array(json_object('impl_code', i.impl_code, 'name', i.name)) FROM "
-        "item_intermediaries x JOIN items i ON i.id = x.item_id WHERE x.intermediary_code = "
-        "m.code AND i.status = 'published') FROM intermediaries m ORDER BY m.code",
+        "(SELECT json_group_array(json_object('impl_code', y.impl_code, 'name', y.name)) FROM "
+        "(SELECT i.impl_code, i.name FROM item_intermediaries x JOIN items i ON i.id = x.item_id "
+        "WHERE x.intermediary_code = m.code AND i.status = 'published' ORDER BY x.item_id) "
+        "AS y) FROM intermediaries m ORDER BY m.code",
         &s);
     if (rc < 0)
         return rc;

@@ -364,6 +364,15 @@ int tb_db_exec(struct tb_db_conn *c, const char *sql)
     return c->be->exec(c, sql, 0, NULL);
 }
 
+int tb_db_cache_hint(struct tb_db_conn *c, int64_t kib)
+{
+    char sql[64];
+    if (strcmp(c->be->dialect, "sqlite") != 0)
+        return 0;
+    snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld", -(long long)kib);
+    return tb_db_exec(c, sql);
+}
+
 int64_t tb_db_changes(struct tb_db_conn *c)
 {
     return c->be->changes(c);

@@ -155,6 +155,14 @@ int tb_db_read_conn(struct tb_db *db, struct tb_db_conn **out);
  */
 int tb_db_exec(struct tb_db_conn *c, const char *sql);
 
+/*
+ * Asks c's engine to keep up to kib KiB of database pages in memory for
+ * this connection (bulk loads whose index pages are hit at random).
+ * SQLite: PRAGMA cache_size; PostgreSQL: nothing (the server's
+ * shared_buffers decide). 0 or a negative tb_err.
+ */
+int tb_db_cache_hint(struct tb_db_conn *c, int64_t kib);
+
 /* Rows changed by the last INSERT/UPDATE/DELETE on c. */
 int64_t tb_db_changes(struct tb_db_conn *c);
 

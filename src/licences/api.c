@@ -71,7 +71,7 @@ static json_t *items_by_type(struct tb_db_conn *c, const char *code)
     if (!out || tb_db_prepare(c,
                               "SELECT i.impl_code, i.name, v.doc FROM items i JOIN item_versions "
                               "v ON v.item_id = i.id AND v.version = i.current_version WHERE "
-                              "i.status = 'published' AND v.doc LIKE '%' || ?1 || '%' ORDER BY "
+                              "i.status = 'published' AND instr(v.doc, ?1) > 0 ORDER BY "
                               "i.impl_code",
                               &s) != 0)
         return out;

@@ -1,0 +1,4 @@
+-- 0012_search_rank: nothing to do here. SQLite's 0012 sets FTS5's default
+-- rank to bm25(10.0, 3.0, 1.0); the PostgreSQL function items_fts(q)
+-- (0005_catalog.pg.sql) ranks with those weights already. The version is
+-- recorded all the same, so both backends end at the same version.
