@@ -28,8 +28,16 @@ as_owner() {
     fi
 }
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+# A port nothing listens on: random in 20000-59999, checked against the
+# listening sockets (pg_ctl start is retried with another if it still loses).
+pick_port() {
+    while :; do
+        p=$(( $(od -An -N2 -tu2 /dev/urandom) % 40000 + 20000 ))
+        if ! grep -qi ":$(printf '%04X' "$p") " /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
+            echo "$p"
+            return
+        fi
+    done
 }
 
 case "$cmd" in
@@ -38,19 +46,30 @@ start)
     [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
     as_owner "$bindir/initdb" -D "$dir/data" -U tongban -A trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 ||
         { cat "$dir/initdb.log" >&2; exit 1; }
-    port=$(free_port)
     cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
-port = $port
 unix_socket_directories = ''
 max_connections = 200
 shared_buffers = 256MB
 fsync = on
 synchronous_commit = on
 full_page_writes = on
+include_if_exists = 'port.conf'
 CONF
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
-        { cat "$dir/server.log" >&2; exit 1; }
+    tries=0
+    while :; do
+        port=$(pick_port)
+        echo "port = $port" >"$dir/data/port.conf"
+        [ "$(id -u)" -eq 0 ] && chown postgres: "$dir/data/port.conf"
+        if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null; then
+            break
+        fi
+        tries=$((tries + 1))
+        if [ "$tries" -ge 5 ]; then
+            cat "$dir/server.log" >&2
+            exit 1
+        fi
+    done
     echo "postgresql://tongban@127.0.0.1:$port" >"$dir/url"
     cat "$dir/url"
     ;;
