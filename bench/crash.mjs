@@ -4,7 +4,8 @@
 // moments and starts it again on the same data directory and port. Then,
 // with the server up for good, it checks that every acknowledged write is
 // there exactly once, and that the audit chain verifies
-// (docs/benchmarks.md "Crash test"). Node built-ins only.
+// (docs/benchmarks.md "Crash test"). The clients and the check are
+// bench/caseload.mjs, shared with bench/scaleout.mjs. Node built-ins only.
 //
 //   node bench/crash.mjs --bin build/tongban --data DIR [--kills 100] [--clients 32]
 //                        [--min-ms 50] [--max-ms 400] [--log FILE]
@@ -33,20 +34,12 @@
 // Exit status 0 only when kills reached, something was acknowledged, nothing
 // was lost or duplicated and the audit chain verifies.
 import { spawn, spawnSync } from 'node:child_process';
-import { openSync, readFileSync, closeSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { openSync, closeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { CaseLoad, noter, sleep } from './caseload.mjs';
 
-const ROOT = new URL('../', import.meta.url);
-const ITEM = '11500100MB01000285010130001000'; // 企业设立登记: 受理 L1, 审查 L2, 决定 L3
-const PASSWORD = 'Demo-Pass-2026';
-const USERS = { applicant: 'hengxin', accept: 'window01', review: 'reviewer01', decide: 'decider01' };
 const START_TIMEOUT_MS = 30000;
-const REQUEST_TIMEOUT_MS = 30000;
-const RETRY_PAUSE_MS = 20;
-const CONFLICTS_MAX = 50; // 409/412 answers in a row on one transition before giving up
-const ERRORS_SHOWN = 5;
 
 const { values: args } = parseArgs({
     options: {
@@ -68,11 +61,7 @@ const CLIENTS = Number(args.clients);
 const MIN_MS = Number(args['min-ms']);
 const MAX_MS = Number(args['max-ms']);
 const run = randomBytes(4).toString('hex');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-let shown = 0;
-function note(msg) {
-    if (shown++ < ERRORS_SHOWN) console.error(`crash: ${msg}`);
-}
+const note = noter('crash');
 
 // ---------------------------------------------------------------- the server
 
@@ -129,248 +118,33 @@ async function killServer(signal) {
     await s.exited;
 }
 
-// ---------------------------------------------------------------- HTTP
-
-const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS + 4 });
-
-function call(method, path, { session, headers = {}, body } = {}) {
-    const h = { ...headers };
-    let payload = null;
-    if (body !== undefined) {
-        payload = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-        h['Content-Type'] = Buffer.isBuffer(body) ? 'application/octet-stream' : 'application/json';
-        h['Content-Length'] = payload.length;
-    }
-    if (session) {
-        h.Cookie = session.cookie;
-        if (method !== 'GET') h['X-CSRF-Token'] = session.csrf;
-    }
-    return new Promise((resolve, reject) => {
-        const req = request(new URL(path, base), { method, headers: h, agent, timeout: REQUEST_TIMEOUT_MS }, (res) => {
-            const chunks = [];
-            res.on('data', (c) => chunks.push(c));
-            res.on('end', () => {
-                const text = Buffer.concat(chunks).toString('utf8');
-                let parsed = text;
-                try {
-                    parsed = JSON.parse(text);
-                } catch {
-                    /* keep the text */
-                }
-                resolve({ status: res.statusCode, headers: res.headers, body: parsed });
-            });
-            res.on('error', reject);
-        });
-        req.on('timeout', () => req.destroy(new Error('timed out')));
-        req.on('error', reject);
-        req.end(payload);
-    });
-}
-
-// How often the kills showed: requests sent again, submissions answered
-// with the existing case (200), transitions found done whose answer was lost.
-const seen = { retries: 0, replayed: 0, lostAnswers: 0 };
-
-// The same request until the server answers with something other than a
-// connection error or a 5xx (the server was killed or is starting).
-async function persist(method, path, opts) {
-    for (;;) {
-        try {
-            const res = await call(method, path, opts);
-            if (res.status < 500) return res;
-        } catch {
-            /* killed meanwhile: send it again */
-        }
-        seen.retries++;
-        await sleep(RETRY_PAUSE_MS);
-    }
-}
-
-async function login(username) {
-    const res = await persist('POST', '/api/v1/sessions', { body: { username, password: PASSWORD } });
-    if (res.status !== 200) throw new Error(`login ${username}: HTTP ${res.status}`);
-    const cookie = [].concat(res.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ');
-    return { cookie, csrf: res.body.csrf_token };
-}
-
-// ---------------------------------------------------------------- the clients
-
-const acked = { cases: new Map(), transitions: [] }; // key -> id; {id, action}
-const keysSent = new Set();
-let stopClients = false;
-
-const STEPS = [
-    { action: 'accept', user: 'accept', body: { action: 'accept' }, done: (s) => s !== 'submitted' },
-    {
-        action: 'review',
-        user: 'review',
-        body: { action: 'review', opinion: '材料齐全，符合法定形式', outcome: 'pass' },
-        done: (s) => s !== 'accepted',
-    },
-    {
-        action: 'decide',
-        user: 'decide',
-        body: { action: 'decide', decision: 'approve', opinion: '准予许可' },
-        done: (s) => !['accepted', 'in_review'].includes(s),
-    },
-];
-
-async function submit(S, body, key) {
-    keysSent.add(key);
-    const res = await persist('POST', '/api/v1/cases', {
-        session: S.applicant,
-        headers: { 'Idempotency-Key': key },
-        body,
-    });
-    if (res.status !== 201 && res.status !== 200) throw new Error(`submit: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
-    if (res.status === 200) seen.replayed++;
-    acked.cases.set(key, res.body.id);
-    return res.body.id;
-}
-
-// One transition: read the case, skip it when done, else send it with the
-// ETag just read; again after a lost answer, a stale ETag or a 5xx.
-async function act(S, id, step) {
-    for (let conflicts = 0, sent = false; ; ) {
-        const cur = await persist('GET', `/api/v1/cases/${id}`, { session: S[step.user] });
-        if (cur.status !== 200) throw new Error(`${step.action}: reading the case: HTTP ${cur.status}`);
-        if (step.done(cur.body.state)) {
-            if (sent) seen.lostAnswers++;
-            return;
-        }
-        sent = true;
-        let res;
-        try {
-            res = await call('POST', `/api/v1/cases/${id}/transitions`, {
-                session: S[step.user],
-                headers: { 'If-Match': cur.headers.etag },
-                body: step.body,
-            });
-        } catch {
-            seen.retries++;
-            await sleep(RETRY_PAUSE_MS);
-            continue;
-        }
-        if (res.status === 200) {
-            acked.transitions.push({ id, action: step.action });
-            return;
-        }
-        const stale = res.status === 412 || res.status === 409;
-        if ((!stale && res.status < 500) || (stale && ++conflicts > CONFLICTS_MAX))
-            throw new Error(`${step.action}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
-        await sleep(RETRY_PAUSE_MS);
-    }
-}
-
-async function client(S, body, n) {
-    for (let seq = 0; !stopClients; seq++) {
-        const id = await submit(S, body, `crash-${run}-${n}-${seq}`);
-        for (const step of STEPS) await act(S, id, step);
-    }
-}
-
-// ---------------------------------------------------------------- checks
-
-function countBy(list, key) {
-    const m = new Map();
-    for (const x of list) m.set(key(x), (m.get(key(x)) || 0) + 1);
-    return m;
-}
-
-async function check(S, body) {
-    let lost = 0;
-    let duplicates = 0;
-    const events = new Map(); // id -> Map(action -> count)
-    for (const [key, id] of acked.cases) {
-        const res = await persist('GET', `/api/v1/cases/${id}/events`, { session: S.applicant });
-        if (res.status !== 200) {
-            note(`acknowledged case ${id} (${key}): HTTP ${res.status}`);
-            lost++;
-            continue;
-        }
-        events.set(id, countBy(res.body.events, (e) => e.action));
-        const again = await persist('POST', '/api/v1/cases', {
-            session: S.applicant,
-            headers: { 'Idempotency-Key': key },
-            body,
-        });
-        if (again.status !== 200 || again.body.id !== id) {
-            note(`key ${key} sent again: HTTP ${again.status} ${again.body.id} (acknowledged ${id})`);
-            if (again.status === 201) lost++;
-            else duplicates++;
-        }
-    }
-    for (const [id, m] of events)
-        for (const [action, n] of m)
-            if (n > 1) {
-                note(`case ${id}: ${action} ${n} times`);
-                duplicates += n - 1;
-            }
-    for (const t of acked.transitions) {
-        const n = events.get(t.id)?.get(t.action) || 0;
-        if (n !== 1) {
-            note(`acknowledged ${t.action} of case ${t.id}: ${n} events`);
-            if (n === 0) lost++;
-        }
-    }
-    const list = await persist('GET', '/api/v1/cases?limit=1', { session: S.applicant });
-    if (list.status !== 200 || list.body.total > keysSent.size) {
-        note(`the applicant has ${list.body.total} cases for ${keysSent.size} keys sent`);
-        duplicates += Math.max(0, (list.body.total || 0) - keysSent.size);
-    }
-    return { lost, duplicates };
-}
-
 // ---------------------------------------------------------------- main
 
 async function main() {
     const t0 = performance.now();
     await startServerRetrying();
-    const S = {};
-    for (const [role, user] of Object.entries(USERS)) S[role] = await login(user);
-    const pdf = readFileSync(new URL('data/demo/files/sample.pdf', ROOT));
-    const up = await persist('POST', '/api/v1/uploads', {
-        session: S.applicant,
-        headers: { 'X-File-Name': encodeURIComponent('样例.pdf') },
-        body: pdf,
-    });
-    if (up.status !== 201 && up.status !== 200) throw new Error(`upload: HTTP ${up.status}`);
-    const apps = JSON.parse(readFileSync(new URL('data/demo/applications.json', ROOT), 'utf8'));
-    const sample = apps.applications.find((a) => a.impl_code === ITEM);
-    const body = {
-        item: ITEM,
-        values: sample.values,
-        materials: sample.materials.map((m) => ({ index: m.index, upload: up.body.id })),
-        submit: true,
-        channel: 'online',
-    };
-
-    let failure = null;
-    const clients = Array.from({ length: CLIENTS }, (_, n) =>
-        client(S, body, n).catch((e) => {
-            failure ||= e;
-            stopClients = true;
-        }),
-    );
+    const load = new CaseLoad({ servers: () => [base], clients: CLIENTS, run, note });
+    await load.setup();
+    const done = load.start();
     let kills = 0;
-    while (kills < KILLS && !failure) {
+    while (kills < KILLS && !load.error) {
         await sleep(MIN_MS + Math.random() * (MAX_MS - MIN_MS));
         await killServer('SIGKILL');
         kills++;
         await startServerRetrying();
     }
-    stopClients = true;
-    await Promise.all(clients);
-    if (failure) throw failure;
+    load.stop();
+    await done;
 
-    const { lost, duplicates } = await check(S, body);
+    const { lost, duplicates } = await load.check();
     await killServer('SIGTERM');
-    agent.destroy();
+    load.close();
     const v = spawnSync(args.bin, ['audit', 'verify', '--data', args.data], { encoding: 'utf8' });
     const auditOk = v.status === 0;
     if (!auditOk) note(`audit verify: ${v.stdout}${v.stderr}`.trim());
     const seconds = (performance.now() - t0) / 1000;
     const r = [...restartMs].sort((a, b) => a - b);
+    const { acked, seen } = load;
     console.log(
         `crash kills ${kills} acked_cases ${acked.cases.size} acked_transitions ${acked.transitions.length} ` +
             `lost ${lost} duplicates ${duplicates} audit ${auditOk ? 'ok' : 'FAIL'} seconds ${seconds.toFixed(1)} ` +
