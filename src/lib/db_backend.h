@@ -128,8 +128,8 @@ struct tb_db_backend {
     const void *(*column_blob)(struct tb_db_stmt *s, int col);
     size_t (*column_bytes)(struct tb_db_stmt *s, int col);
 
-    /* Later: int (*backup)(struct tb_db_conn *c, const char *dest_path); run
-     * through tb_dbi_run_exclusive (SQLite: VACUUM INTO or the backup API). */
+    /* Backups are not a slot: tb_db_backup (db_backup.c) opens its own
+     * read-only SQLite connection; PostgreSQL is backed up with its tools. */
 };
 
 extern const struct tb_db_backend tb_dbi_sqlite;
@@ -147,8 +147,7 @@ void tb_dbi_log(struct tb_db *db, enum tb_db_log_level level, const char *fmt, .
 
 /*
  * Runs fn(c, ctx) alone on the write connection, outside any transaction,
- * between two batches; fn manages its own transactions. For migrations and,
- * later, backups. Returns fn's result.
+ * between two batches; fn manages its own transactions. For migrations. Returns fn's result.
  */
 int tb_dbi_run_exclusive(struct tb_db *db, int (*fn)(struct tb_db_conn *c, void *ctx), void *ctx);
 
