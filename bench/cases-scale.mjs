@@ -7,7 +7,11 @@
 //       city's comprehensive window) and asks each of the four lists N times,
 //       and zhangsan (an applicant, a quarter of the cases) his own list
 //       (default 200), one request at a time; prints one line a list:
-//       "list <user> <path> p50_ms <ms> p99_ms <ms> max_ms <ms> n <n> total <total>"
+//       "list <user> <path> p50_ms <ms> p99_ms <ms> max_ms <ms> n <n> total <total> per_s <n>"
+//   node bench/cases-scale.mjs lists URL URL2 ... [-n N]
+//       the same with one client per server (servers sharing one PostgreSQL
+//       database) asking at the same time, each one request at a time, N
+//       requests each; p50/p99 over all of them, per_s their sum
 //   node bench/cases-scale.mjs sweep URL --today YYYY-MM-DD
 //       sets the test clock (PUT /api/v1/test/clock) and runs the platform
 //       sweep once (POST /api/v1/test/sweep); prints
@@ -37,16 +41,18 @@ const { values: args, positionals } = parseArgs({
         today: { type: 'string' },
     },
 });
-const [mode, baseArg] = positionals;
-if (!['lists', 'sweep'].includes(mode) || !baseArg || (mode === 'sweep' && !args.today)) {
-    console.error('usage: cases-scale.mjs lists URL [-n N] | sweep URL --today YYYY-MM-DD');
+const [mode, ...baseArgs] = positionals;
+if (!['lists', 'sweep'].includes(mode) || baseArgs.length === 0 || (mode === 'sweep' && !args.today)) {
+    console.error('usage: cases-scale.mjs lists URL [URL...] [-n N] | sweep URL --today YYYY-MM-DD');
     process.exit(2);
 }
-const base = new URL(baseArg);
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+const bases = baseArgs.map((u) => new URL(u));
+const base = bases[0];
+const agent = new Agent({ keepAlive: true, maxSockets: 1 }); // one connection per server
 
-// One request; resolves with {status, headers, body (parsed JSON when JSON)}.
-function call(method, path, { session, body, timeout = 600000 } = {}) {
+// One request (to `to`, the first server by default); resolves with
+// {status, headers, body (parsed JSON when JSON)}.
+function call(method, path, { session, body, timeout = 600000, to = base } = {}) {
     const h = {};
     let payload = null;
     if (body !== undefined) {
@@ -59,7 +65,7 @@ function call(method, path, { session, body, timeout = 600000 } = {}) {
         if (method !== 'GET') h['X-CSRF-Token'] = session.csrf;
     }
     return new Promise((resolve, reject) => {
-        const req = request(new URL(path, base), { method, headers: h, agent, timeout }, (res) => {
+        const req = request(new URL(path, to), { method, headers: h, agent, timeout }, (res) => {
             const chunks = [];
             res.on('data', (c) => chunks.push(c));
             res.on('end', () => {
@@ -104,16 +110,22 @@ async function lists(n) {
         const session = await login(user);
         const d = [];
         let total = 0;
-        for (let i = 0; i < n; i++) {
-            const t0 = performance.now();
-            const res = expect200(`${user} ${path}`, await call('GET', path, { session }));
-            d.push(performance.now() - t0);
-            total = res.body.total;
-        }
+        const t0 = performance.now();
+        await Promise.all(
+            bases.map(async (to) => {
+                for (let i = 0; i < n; i++) {
+                    const t1 = performance.now();
+                    const res = expect200(`${user} ${path}`, await call('GET', path, { session, to }));
+                    d.push(performance.now() - t1);
+                    total = res.body.total;
+                }
+            }),
+        );
+        const perS = d.length / ((performance.now() - t0) / 1000);
         d.sort((a, b) => a - b);
         console.log(
             `list ${user} ${path} p50_ms ${pct(d, 0.5).toFixed(1)} p99_ms ${pct(d, 0.99).toFixed(1)} ` +
-                `max_ms ${d[d.length - 1].toFixed(1)} n ${n} total ${total}`,
+                `max_ms ${d[d.length - 1].toFixed(1)} n ${d.length} total ${total} per_s ${perS.toFixed(1)}`,
         );
     }
 }

@@ -25,20 +25,31 @@
 #      server is killed with SIGKILL 100 times at random and restarted; then
 #      nothing acknowledged may be lost or duplicated and the audit chain
 #      must verify (bench/crash.mjs; scripts/test-crash.sh is the short one).
-# Sections 4 to 7 need node; bench/peers/ is installed with `npm ci` from its
-# committed lock file when missing. Section 6 needs the sqlite3 shell and
+#   9. PostgreSQL and two servers: section 5's durable submissions (32 at
+#      once) and 4's full lifecycle (16 at once), same clients, on SQLite, on
+#      PostgreSQL with one server and with two (the clients split between
+#      them), each on a fresh demo database; then BENCH_PG_CASES generated
+#      cases (default 1,000,000) and section 6's case lists, one request at a
+#      time, on SQLite, on PostgreSQL with one server, and with two (one
+#      client per server at once); ratios against SQLite. PostgreSQL is a
+#      private cluster (scripts/pg-cluster.sh, durable settings) stopped at
+#      the end. About 25 minutes at 1M on 2 cores, 18 of them generating on
+#      PostgreSQL.
+# Sections 4 to 7 and 9 need node; bench/peers/ is installed with `npm ci` from its
+# committed lock file when missing. Section 9 needs PostgreSQL's server and
+# psql (scripts/install-deps.sh). Section 6 needs the sqlite3 shell and
 # takes long (about an hour on 2 cores: the lists at 1M are slow, see
 # docs/benchmarks.md).
 # Usage: bench/run.sh [SECONDS]   (default 10 per HTTP and case run)
 # Settings: BUILD (build directory, default build), BENCH_SECTIONS (e.g. "6 7";
 # default all), BENCH_CONNS, BENCH_CASES (default 1000000), BENCH_CASES_BASE
-# (10000), BENCH_LIST_N (200), BENCH_KILLS (100).
+# (10000), BENCH_LIST_N (200), BENCH_KILLS (100), BENCH_PG_CASES (1000000).
 set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 conns=${BENCH_CONNS:-64}
 build=${BUILD:-build}
-sections=${BENCH_SECTIONS:-1 2 3 4 5 6 7 8}
+sections=${BENCH_SECTIONS:-1 2 3 4 5 6 7 8 9}
 cmake --build "$build" -j "$(nproc)" --target tongban tongban-test bench_dbwrite bench_search bench_licences >/dev/null
 status=0
 
@@ -49,11 +60,15 @@ want() {
 
 work=$(mktemp -d)
 srv_pid=""
+srv2_pid=""
 ngx_pid=""
+pgdir=""
 cleanup() {
     [ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null || true
+    [ -n "$srv2_pid" ] && kill "$srv2_pid" 2>/dev/null || true
     [ -n "$ngx_pid" ] && kill "$ngx_pid" 2>/dev/null || true
     wait 2>/dev/null || true
+    [ -n "$pgdir" ] && ./scripts/pg-cluster.sh stop "$pgdir"
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -64,6 +79,9 @@ trap cleanup EXIT
 srv_bin=tongban
 start_tongban() {
     d=$1; shift
+    # emptied here: the background job's own redirection may come after
+    # the first grep below, which would then read the last server's line
+    : >"$work/serve.out"
     "./$build/$srv_bin" serve --data "$d" --listen 127.0.0.1:0 --set access_log=false "$@" \
         >"$work/serve.out" 2>"$work/serve.err" &
     srv_pid=$!
@@ -356,5 +374,174 @@ if ! node bench/crash.mjs --bin "./$build/tongban" --data "$work/crash" --kills 
     tail -n 20 "$work/crash.log"
     status=1
 fi
+fi
+
+# ---- 9. PostgreSQL and two servers -------------------------------------------------------
+
+# pg_demo NAME: a fresh database NAME on the cluster, made by `tongban init
+# --demo` with the data directory $work/NAME; $work/NAME-2 holds a copy of
+# its keys for a second server, $work/NAME-uploads is the servers' shared
+# uploads_dir.
+pg_demo() {
+    psql "$pgurl/postgres" -Xqc "CREATE DATABASE $1" >/dev/null
+    rm -rf "${work:?}/$1" "$work/$1-2" "$work/$1-uploads"
+    if ! TONGBAN_DATABASE=$pgurl/$1 "./$build/tongban" init --demo --data "$work/$1" >"$work/init.log" 2>&1; then
+        tail -n 5 "$work/init.log"; echo "tongban init on PostgreSQL failed"; exit 1
+    fi
+    mkdir -m 0700 "$work/$1-2" "$work/$1-uploads"
+    cp -a "$work/$1/keys" "$work/$1-2/keys"
+}
+
+# pg_serve NAME 1|2 [serve flags...]: one or two servers on database NAME;
+# sets urls (their base URLs, space-separated) and srv_pid (and srv2_pid).
+pg_serve() {
+    name=$1; count=$2; shift 2
+    set -- --set "database=$pgurl/$name" --set "uploads_dir=$work/$name-uploads" "$@"
+    url2=""
+    if [ "$count" -eq 2 ]; then
+        start_tongban "$work/$name-2" "$@"
+        srv2_pid=$srv_pid; url2=" $url"
+    fi
+    start_tongban "$work/$name" "$@"
+    urls="$url$url2"
+}
+
+pg_stop() {
+    stop_tongban
+    if [ -n "$srv2_pid" ]; then
+        kill "$srv2_pid" 2>/dev/null || echo "(the second server had stopped already)"
+        wait "$srv2_pid" 2>/dev/null || true; srv2_pid=""
+    fi
+}
+
+# prow LABEL SQLITE PG1 PG2 [inverse]: a row with PG1/SQLITE and PG2/SQLITE
+# (SQLITE/PG when "inverse": durations, so that above 1 is always faster).
+prow() {
+    awk -v l="$1" -v a="$2" -v b="$3" -v c="$4" -v inv="${5:-}" 'BEGIN {
+        r1 = "n/a"; r2 = "n/a"
+        if (a + 0 > 0 && b + 0 > 0) r1 = sprintf("%.2f", inv ? a / b : b / a)
+        if (a + 0 > 0 && c + 0 > 0) r2 = sprintf("%.2f", inv ? a / c : c / a)
+        printf "%-44s %10s %10s %10s %9s %9s\n", l, (a == "" ? "-" : a), (b == "" ? "-" : b),
+            (c == "" ? "-" : c), r1, r2 }'
+}
+
+if want 9; then
+pg_cases=${BENCH_PG_CASES:-1000000}
+listn=${BENCH_LIST_N:-200}
+if ! command -v psql >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    echo "== PostgreSQL skipped: its server and psql are needed (scripts/install-deps.sh)"
+elif ! command -v sqlite3 >/dev/null 2>&1; then
+    echo "== PostgreSQL skipped: the sqlite3 shell is needed (statistics of the SQLite copy)"
+else
+pgdir=$(mktemp -d /tmp/tongban-bench-pg.XXXXXX)
+chmod 755 "$pgdir"
+pgurl=$(./scripts/pg-cluster.sh start "$pgdir")
+echo "== PostgreSQL $(psql "$pgurl/postgres" -XAtc 'SHOW server_version') (private cluster, fsync and" \
+    "synchronous_commit on) vs SQLite, one and two servers, ${secs}s each, $(nproc) cores"
+
+# throughput: MODE CONCURRENCY -> $work/tp-MODE-{sqlite,pg1,pg2}
+for m in "submit 32" "lifecycle 16"; do
+    mode=${m% *}; c=${m#* }
+    start_tongban "$(fresh "tp-$mode")"
+    node "$peers/tongban-cases.mjs" "$mode" "$url" -c "$c" -d "$secs" -w "$warm" >"$work/tp-$mode-sqlite" || true
+    stop_tongban
+    for n in 1 2; do
+        pg_demo "tp_${mode}_$n"
+        pg_serve "tp_${mode}_$n" "$n"
+        # shellcheck disable=SC2086
+        node "$peers/tongban-cases.mjs" "$mode" $urls -c "$c" -d "$secs" -w "$warm" >"$work/tp-$mode-pg$n" || true
+        pg_stop
+    done
+done
+
+# since T0 (date +%s.%N): seconds, one decimal
+since() {
+    awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
+}
+
+# gen9 DIR STATS_COMMAND...: pg_cases cases into the installation DIR
+# (TONGBAN_DATABASE as exported) in two runs of `demo generate`, the first
+# of gen_first cases, then the planner statistics (STATS_COMMAND), then the
+# rest. On PostgreSQL the second run must not plan its foreign-key checks
+# on statistics that say `cases` is empty (migration 0010 analyses it
+# empty): those plans are sequential scans of `cases`, kept for the whole
+# 20,000-case transaction, so that each batch costs the square of its size
+# (docs/benchmarks.md). SQLite does the same steps. Sets gen_s.
+gen9() {
+    d=$1; shift
+    t0=$(date +%s.%N)
+    "./$build/tongban" demo generate --data "$d" --cases "$gen_first" --seed 20261124 >"$d.gen" &&
+        "$@" &&
+        { [ "$pg_cases" -le "$gen_first" ] ||
+            "./$build/tongban" demo generate --data "$d" --cases "$((pg_cases - gen_first))" \
+                --seed 20261125 >>"$d.gen"; } ||
+        echo "generate failed ($d)"
+    gen_s=$(since "$t0")
+}
+
+# the case lists at pg_cases cases, with fresh planner statistics on both
+# (ANALYZE; VACUUM ANALYZE, what autovacuum does after a bulk load); no
+# periodic jobs during the measurement (jobs_interval_s=3600)
+gen_first=$((pg_cases < 2000 ? pg_cases : 2000))
+echo "  generating $pg_cases cases on SQLite and on PostgreSQL ..."
+"./$build/tongban" init --demo --data "$work/l-sqlite" >/dev/null 2>&1
+gen9 "$work/l-sqlite" sqlite3 "$work/l-sqlite/tongban.db" 'ANALYZE'
+gen_sqlite=$gen_s
+t0=$(date +%s.%N)
+sqlite3 "$work/l-sqlite/tongban.db" 'ANALYZE'
+an_sqlite=$(since "$t0")
+start_tongban "$work/l-sqlite" --set jobs_interval_s=3600
+node bench/cases-scale.mjs lists "$url" -n "$listn" >"$work/lists-l-sqlite" || echo "lists failed (SQLite)"
+stop_tongban
+pg_demo l_pg
+export TONGBAN_DATABASE="$pgurl/l_pg"
+gen9 "$work/l_pg" psql "$pgurl/l_pg" -Xqc 'VACUUM ANALYZE'
+unset TONGBAN_DATABASE
+gen_pg=$gen_s
+t0=$(date +%s.%N)
+psql "$pgurl/l_pg" -Xqc 'VACUUM ANALYZE'
+an_pg=$(since "$t0")
+for n in 1 2; do
+    pg_serve l_pg "$n" --set jobs_interval_s=3600
+    # shellcheck disable=SC2086
+    node bench/cases-scale.mjs lists $urls -n "$listn" >"$work/lists-l-pg$n" || echo "lists failed (PostgreSQL, $n)"
+    pg_stop
+done
+pg_mib=$(psql "$pgurl/l_pg" -XAtc 'SELECT pg_database_size(current_database()) / 1048576')
+sqlite_mib=$(du -m "$work/l-sqlite/tongban.db" | cut -f1)
+
+printf '%-44s %10s %10s %10s %9s %9s\n' "" "SQLite" "PG 1 srv" "PG 2 srv" "PG1/SQL" "PG2/SQL"
+for m in "submit 32 submissions/s" "lifecycle 16 cases/s"; do
+    set -- $m
+    f=$work/tp-$1
+    [ "$1" = submit ] && what="durable submissions/s ($2 at once)" || what="full lifecycle cases/s ($2 at once)"
+    prow "$what" "$(field "$3" "$(cat "$f-sqlite")")" "$(field "$3" "$(cat "$f-pg1")")" "$(field "$3" "$(cat "$f-pg2")")"
+    prow "  p50 ms" "$(field p50_ms "$(cat "$f-sqlite")")" "$(field p50_ms "$(cat "$f-pg1")")" \
+        "$(field p50_ms "$(cat "$f-pg2")")" inverse
+    prow "  p99 ms" "$(field p99_ms "$(cat "$f-sqlite")")" "$(field p99_ms "$(cat "$f-pg1")")" \
+        "$(field p99_ms "$(cat "$f-pg2")")" inverse
+    prow "  writes per commit" "$(field batch "$(cat "$f-sqlite")")" "$(field batch "$(cat "$f-pg1")")" \
+        "$(field batch "$(cat "$f-pg2")")"
+done
+prow "generate $pg_cases cases: seconds" "$gen_sqlite" "$gen_pg" "" inverse
+prow "  cases/s" "$(awk -v s="$gen_sqlite" -v n="$pg_cases" 'BEGIN { if (s > 0) printf "%.0f", n / s }')" \
+    "$(awk -v s="$gen_pg" -v n="$pg_cases" 'BEGIN { if (s > 0) printf "%.0f", n / s }')" ""
+prow "  then ANALYZE / VACUUM ANALYZE: seconds" "$an_sqlite" "$an_pg" "" inverse
+printf '%-44s %10s %10s\n' "  database size, MiB" "$sqlite_mib" "$pg_mib"
+for l in "reviewer01 /api/v1/cases?queue=work" "reviewer01 /api/v1/cases" \
+         "window01 /api/v1/cases?queue=work" "window01 /api/v1/cases" "zhangsan /api/v1/cases"; do
+    u=${l% *}; p=${l#* }
+    prow "$u GET ${p#/api/v1} p50 ms" "$(lfield "$work/lists-l-sqlite" "$u" "$p" p50_ms)" \
+        "$(lfield "$work/lists-l-pg1" "$u" "$p" p50_ms)" "$(lfield "$work/lists-l-pg2" "$u" "$p" p50_ms)" inverse
+    prow "  p99 ms" "$(lfield "$work/lists-l-sqlite" "$u" "$p" p99_ms)" \
+        "$(lfield "$work/lists-l-pg1" "$u" "$p" p99_ms)" "$(lfield "$work/lists-l-pg2" "$u" "$p" p99_ms)" inverse
+    prow "  lists/s" "$(lfield "$work/lists-l-sqlite" "$u" "$p" per_s)" \
+        "$(lfield "$work/lists-l-pg1" "$u" "$p" per_s)" "$(lfield "$work/lists-l-pg2" "$u" "$p" per_s)"
+done
+echo "(ratios: PostgreSQL's figure against SQLite's, above 1 = better: throughput divided, times inverted;"
+echo " 2 servers: clients split between them, lists one client per server at once)"
+./scripts/pg-cluster.sh stop "$pgdir"; pgdir=""
+fi
+echo
 fi
 exit $status

@@ -12,6 +12,11 @@
 //       C submissions at once (POST /api/v1/cases, submitted, durable when
 //       answered); prints "tongban submissions/s <n> ..." in the same shape.
 //
+// Several URLs (servers sharing one PostgreSQL database) spread the C
+// workers over them, worker k on URL k mod n; the sessions and the upload
+// are made on the first (sessions live in the database), and `batch` and
+// `writes` add up the servers' metrics.
+//
 // The application is the demo sample for 企业设立登记 (data/demo/applications.json),
 // an item of 示范市行政审批局 (DEMO-CITY-XZSPJ) whose steps are 受理 level 1,
 // 审查 level 2, 决定 level 3; its materials all point at one upload of
@@ -42,12 +47,12 @@ const { values: args, positionals } = parseArgs({
         warmup: { type: 'string', short: 'w', default: '2' },
     },
 });
-const [mode, baseArg] = positionals;
-if (!['lifecycle', 'submit'].includes(mode) || !baseArg) {
-    console.error('usage: tongban-cases.mjs lifecycle|submit URL [-d SECONDS] [-c CONCURRENCY] [-w WARMUP_S]');
+const [mode, ...baseArgs] = positionals;
+if (!['lifecycle', 'submit'].includes(mode) || baseArgs.length === 0) {
+    console.error('usage: tongban-cases.mjs lifecycle|submit URL [URL...] [-d SECONDS] [-c CONCURRENCY] [-w WARMUP_S]');
     process.exit(2);
 }
-const base = new URL(baseArg);
+const bases = baseArgs.map((u) => new URL(u));
 const durationS = Number(args.duration);
 const concurrency = Number(args.concurrency);
 const warmupS = Number(args.warmup);
@@ -56,8 +61,9 @@ const runId = randomBytes(6).toString('hex');
 
 // ---------------------------------------------------------------- HTTP
 
-// One request; resolves with {status, headers, body (parsed JSON when JSON)}.
-function call(method, path, { session, headers = {}, body } = {}) {
+// One request to server `at` (an index into bases); resolves with {status,
+// headers, body (parsed JSON when JSON)}.
+function call(at, method, path, { session, headers = {}, body } = {}) {
     const h = { ...headers };
     let payload = null;
     if (body !== undefined) {
@@ -70,7 +76,7 @@ function call(method, path, { session, headers = {}, body } = {}) {
         if (method !== 'GET') h['X-CSRF-Token'] = session.csrf;
     }
     return new Promise((resolve, reject) => {
-        const req = request(new URL(path, base), { method, headers: h, agent }, (res) => {
+        const req = request(new URL(path, bases[at]), { method, headers: h, agent }, (res) => {
             const chunks = [];
             res.on('data', (c) => chunks.push(c));
             res.on('end', () => {
@@ -107,7 +113,7 @@ function expect(what, res, ...statuses) {
 async function login(username) {
     const res = expect(
         `login ${username}`,
-        await call('POST', '/api/v1/sessions', { body: { username, password: PASSWORD } }),
+        await call(0, 'POST', '/api/v1/sessions', { body: { username, password: PASSWORD } }),
         200,
     );
     const cookie = [].concat(res.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ');
@@ -139,11 +145,11 @@ function application(uploadId) {
 
 let seq = 0;
 
-async function submit(s, body) {
+async function submit(at, s, body) {
     const n = seq++;
     const res = expect(
         'submit',
-        await call('POST', '/api/v1/cases', {
+        await call(at, 'POST', '/api/v1/cases', {
             session: s.applicant,
             headers: { 'Idempotency-Key': `bench-${runId}-${n}` },
             body,
@@ -162,13 +168,13 @@ const STEPS = [
 
 const finalStates = new Map();
 
-async function lifecycle(s, body) {
-    let c = await submit(s, body);
+async function lifecycle(at, s, body) {
+    let c = await submit(at, s, body);
     let res;
     for (const step of STEPS) {
         res = expect(
             step.body.action,
-            await call('POST', `/api/v1/cases/${encodeURIComponent(c.id)}/transitions`, {
+            await call(at, 'POST', `/api/v1/cases/${encodeURIComponent(c.id)}/transitions`, {
                 session: s[step.role],
                 headers: { 'If-Match': c.etag },
                 body: step.body,
@@ -186,11 +192,11 @@ let errors = 0;
 
 async function load(untilMs, one) {
     const durations = [];
-    async function worker() {
+    async function worker(k) {
         while (performance.now() < untilMs) {
             const t0 = performance.now();
             try {
-                await one();
+                await one(k % bases.length);
                 durations.push(performance.now() - t0);
             } catch (e) {
                 if (errors++ < MAX_ERRORS_SHOWN) console.error(`tongban-cases: ${e.message}`);
@@ -198,14 +204,20 @@ async function load(untilMs, one) {
             }
         }
     }
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await Promise.all(Array.from({ length: concurrency }, (_, k) => worker(k)));
     return durations;
 }
 
+// The write batches of all servers: {sum: writes, count: batches}.
 async function batchStats() {
-    const res = await call('GET', '/metrics');
-    const num = (name) => Number((String(res.body).match(new RegExp(`^${name} (\\S+)$`, 'm')) || [])[1] || 0);
-    return { sum: num('tongban_db_write_batch_size_sum'), count: num('tongban_db_write_batch_size_count') };
+    const total = { sum: 0, count: 0 };
+    for (let at = 0; at < bases.length; at++) {
+        const res = await call(at, 'GET', '/metrics');
+        const num = (name) => Number((String(res.body).match(new RegExp(`^${name} (\\S+)$`, 'm')) || [])[1] || 0);
+        total.sum += num('tongban_db_write_batch_size_sum');
+        total.count += num('tongban_db_write_batch_size_count');
+    }
+    return total;
 }
 
 async function main() {
@@ -215,7 +227,7 @@ async function main() {
     const pdf = readFileSync(new URL('data/demo/files/sample.pdf', ROOT));
     const up = expect(
         'upload',
-        await call('POST', '/api/v1/uploads', {
+        await call(0, 'POST', '/api/v1/uploads', {
             session: s.applicant,
             headers: { 'X-File-Name': encodeURIComponent('样例.pdf'), 'Content-Type': 'application/octet-stream' },
             body: pdf,
@@ -224,7 +236,7 @@ async function main() {
         200, // the same content again: the library's existing entry
     );
     const body = application(up.body.id);
-    const one = mode === 'lifecycle' ? () => lifecycle(s, body) : () => submit(s, body);
+    const one = mode === 'lifecycle' ? (at) => lifecycle(at, s, body) : (at) => submit(at, s, body);
 
     await load(performance.now() + warmupS * 1000, one);
     const errorsBefore = errors;

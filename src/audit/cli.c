@@ -18,6 +18,7 @@
  */
 #include "audit/audit.h"
 #include "lib/crypto.h"
+#include "lib/config.h"
 #include "lib/db.h"
 #include "lib/err.h"
 #include "lib/keys.h"
@@ -47,8 +48,9 @@ static const char usage[] =
     "checkpoints, the purge anchor and, with --data, the head MAC.\n"
     "\n"
     "  --data DIR          data directory; uses DIR/keys and DIR/tongban.db\n"
+    "                      (or the database TONGBAN_DATABASE names)\n"
     "                      (full check, needs read access to the key files)\n"
-    "  --db PATH           the database (a file path or sqlite:PATH)\n"
+    "  --db PATH           the database (a file path, sqlite:PATH or postgresql://...)\n"
     "  --public-key FILE   the audit public key (PEM, audit-sign.pub); without\n"
     "                      --data the head MAC cannot be checked, so a tail cut\n"
     "                      back to just after a checkpoint would not show\n"
@@ -144,18 +146,34 @@ static void db_log(void *ctx, enum tb_db_log_level level, const char *msg)
         fprintf(stderr, "tongban audit verify: database: %s\n", msg);
 }
 
-/* The database to open: --db, else DIR/tongban.db. A SQLite file must exist
+/* The database to open: --db, else TONGBAN_DATABASE, else DIR/tongban.db. A SQLite file must exist
  * already: opening would otherwise create an empty one. */
+static bool is_pg_url(const char *u)
+{
+    return strncmp(u, "postgresql://", 13) == 0 || strncmp(u, "postgres://", 11) == 0;
+}
+
 static int db_target(const struct opts *o, char *url, size_t cap)
 {
     struct stat st;
+    struct tb_config cfg;
+    char err[256];
     int n;
-    if (o->db && strncmp(o->db, "postgresql://", 13) == 0)
+    /* without --db, the database the server uses: TONGBAN_DATABASE */
+    tb_config_defaults(&cfg);
+    const char *env_db =
+        !o->db && tb_config_load_env(&cfg, err, sizeof(err)) == 0 && cfg.database[0] ? cfg.database
+                                                                                     : NULL;
+    if (o->db && is_pg_url(o->db))
         n = snprintf(url, cap, "%s", o->db);
-    else if (o->db)
+    else if (env_db && is_pg_url(env_db))
+        n = snprintf(url, cap, "%s", env_db);
+    else if (o->db || env_db)
         n = snprintf(url, cap, "%s%s",
-                     strncmp(o->db, SQLITE_PREFIX, strlen(SQLITE_PREFIX)) == 0 ? "" : SQLITE_PREFIX,
-                     o->db);
+                     strncmp(o->db ? o->db : env_db, SQLITE_PREFIX, strlen(SQLITE_PREFIX)) == 0
+                         ? ""
+                         : SQLITE_PREFIX,
+                     o->db ? o->db : env_db);
     else
         n = snprintf(url, cap, "%s%s/%s", SQLITE_PREFIX, o->data, DB_FILE);
     if (n < 0 || (size_t)n >= cap)
