@@ -54,8 +54,8 @@
 #define PG_PARAMS_MAX 100 /* highest ?N a statement may use */
 
 /* The advisory lock keys (pg_advisory_xact_lock / pg_try_advisory_lock). */
-#define PG_LOCK_WRITE  7451730001LL /* every write batch and migration */
-#define PG_LOCK_LEADER 7451730002LL /* the node that runs periodic jobs */
+#define PG_LOCK_WRITE  "7451730001" /* every write batch and migration */
+#define PG_LOCK_LEADER "7451730002" /* the node that runs periodic jobs */
 
 /* ---- SQLSTATE to tb_err ------------------------------------------------- */
 
@@ -928,28 +928,24 @@ static size_t pg_column_bytes(struct tb_db_stmt *s, int col)
 
 static int pg_begin_write(struct tb_db_conn *c)
 {
-    int rc = tb_dbi_exec_cached(c, "BEGIN ISOLATION LEVEL READ COMMITTED");
+    int rc = tb_dbi_exec_cached(c, c->be->sql_begin_write);
     if (rc < 0)
         return rc;
-    return tb_dbi_exec_cached(c, "SELECT pg_advisory_xact_lock(7451730001)");
+    return tb_dbi_exec_cached(c, "SELECT pg_advisory_xact_lock(" PG_LOCK_WRITE ")");
 }
 
 static int pg_try_leader(struct tb_db_conn *c, bool *is_leader)
 {
     struct pg_conn *p = pgc(c);
     PGresult *res;
-    bool was_ok = p->pg && PQstatus(p->pg) == CONNECTION_OK;
     int rc = ensure_connected(c);
     *is_leader = false;
     if (rc < 0)
         return rc;
-    (void)was_ok;
-    /* Session lock: held while this connection lives. Taking it again when
-     * held already stacks a count, so ask whether we hold it first. */
-    res = PQexec(p->pg, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
-                        "AND pid = pg_backend_pid() AND granted "
-                        "AND ((classid::bigint << 32) | objid::bigint) = 7451730002) "
-                        "OR pg_try_advisory_lock(7451730002)");
+    /* Session lock: held while this connection lives. Asked again by its
+     * holder it answers true and only counts up (never unlocked: the
+     * session's end frees it); the round trip also finds a dead session. */
+    res = PQexec(p->pg, "SELECT pg_try_advisory_lock(" PG_LOCK_LEADER ")");
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         rc = result_error(c, res);
         PQclear(res);
@@ -964,7 +960,7 @@ const struct tb_db_backend tb_dbi_pg = {
     .dialect = "pg",
     .sql_begin_write = "BEGIN ISOLATION LEVEL READ COMMITTED",
     /* Two servers starting at once must not both create it. */
-    .sql_migrations_table = "DO $$ BEGIN PERFORM pg_advisory_xact_lock(7451730001); "
+    .sql_migrations_table = "DO $$ BEGIN PERFORM pg_advisory_xact_lock(" PG_LOCK_WRITE "); "
                             "CREATE TABLE IF NOT EXISTS schema_migrations ("
                             " version BIGINT PRIMARY KEY,"
                             " name TEXT NOT NULL,"

@@ -345,9 +345,11 @@ static void test_leader_moves(void **state)
     assert_int_equal(tb_db_leader(b, &lb), 0);
     assert_true(la);
     assert_false(lb);
-    /* asking again keeps it (and does not stack the lock) */
+    /* asking again keeps it, and the other still cannot have it */
     assert_int_equal(tb_db_leader(a, &la), 0);
     assert_true(la);
+    assert_int_equal(tb_db_leader(b, &lb), 0);
+    assert_false(lb);
     tb_db_close(a); /* the holder dies: its session ends */
     for (int i = 0; i < 50 && !lb; i++) {
         assert_int_equal(tb_db_leader(b, &lb), 0);
